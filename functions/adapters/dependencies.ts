@@ -1,0 +1,26 @@
+/**
+ * The composition root: the secondary adapters the handlers use, built once per container.
+ * Tests replace them by injecting clients into the adapter classes directly.
+ */
+import { config } from '#config';
+import { cognito, documentClient, s3 } from './aws-clients.ts';
+import { CognitoUserDirectory } from './cognito/cognito-user-directory.ts';
+import { DynamoDbApiKeyRepository } from './dynamodb/api-key-repository.ts';
+import { DynamoDbIdempotencyStore } from './dynamodb/idempotency-store.ts';
+import { DynamoDbRateCounter } from './dynamodb/rate-counter.ts';
+import { JoseTokenVerifier } from './jwt/token-verifier.ts';
+import { S3BlobStore } from './s3/blob-store.ts';
+
+const { tables, buckets, auth } = config();
+
+export const apiKeyRepository = new DynamoDbApiKeyRepository(documentClient, tables.apiKeys);
+export const rateCounter = new DynamoDbRateCounter(documentClient, tables.usage);
+export const idempotencyStore = new DynamoDbIdempotencyStore(documentClient, tables.idempotency);
+export const userDirectory = new CognitoUserDirectory(cognito, auth.userPoolId);
+export const datasetsStore = new S3BlobStore(s3, buckets.datasets);
+export const modelsStore = new S3BlobStore(s3, buckets.models);
+export const tokenVerifier = new JoseTokenVerifier({
+  issuer: auth.issuer,
+  jwksUrl: auth.jwksUrl,
+  clientIds: auth.clientIds,
+});

@@ -1,0 +1,132 @@
+/**
+ * The only module that reads `process.env`. It validates the environment once, at cold start, and
+ * stops the process with a message naming every missing or malformed variable.
+ *
+ * The same bundle talks to AWS or to the local emulators: only the endpoint variables
+ * (`AWS_ENDPOINT_URL_<SERVICE>`, read by the AWS SDK itself) differ.
+ */
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  )
+  .pipe(z.array(z.string().min(1)));
+
+const optionalUrl = z.url().optional();
+
+export const environmentSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  SERVICE_VERSION: z.string().min(1).default('0.0.0-dev'),
+  STAGE: z.string().regex(/^[a-z0-9-]+$/).default('local'),
+
+  API_KEYS_TABLE: z.string().min(1),
+  USAGE_TABLE: z.string().min(1),
+  IDEMPOTENCY_TABLE: z.string().min(1),
+  DATASETS_BUCKET: z.string().min(3),
+  MODELS_BUCKET: z.string().min(3),
+
+  /** Cognito (or the local identity provider, which speaks the same protocol). */
+  USER_POOL_ID: z.string().min(1),
+  /** App client ids whose tokens the API accepts (`aud` of ID tokens, `client_id` of access tokens). */
+  USER_POOL_CLIENT_IDS: commaList.pipe(z.array(z.string()).min(1)),
+  /** Defaults to Cognito's issuer for the pool; set to the local identity provider in local mode. */
+  TOKEN_ISSUER: optionalUrl,
+  /** Defaults to `<issuer>/.well-known/jwks.json`. */
+  JWKS_URL: optionalUrl,
+
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(6 * 1024 * 1024)
+    .default(1024 * 1024),
+  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+
+  /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */
+  AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
+  AWS_ENDPOINT_URL_S3: optionalUrl,
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: optionalUrl,
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface PlatformConfig {
+  readonly region: string;
+  readonly serviceVersion: string;
+  readonly stage: string;
+  readonly tables: { readonly apiKeys: string; readonly usage: string; readonly idempotency: string };
+  readonly buckets: { readonly datasets: string; readonly models: string };
+  readonly auth: {
+    readonly userPoolId: string;
+    readonly clientIds: readonly string[];
+    readonly issuer: string;
+    readonly jwksUrl: string;
+  };
+  readonly limits: {
+    readonly ratePerMinute: number;
+    readonly maxRequestBodyBytes: number;
+    readonly idempotencyTtlSeconds: number;
+  };
+  readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly cognito?: string };
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Pure: parses an environment record into the typed config, or throws naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): PlatformConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = issue.path.join('.') || '(environment)';
+      return env[variable] === undefined ? `${variable} is missing` : `${variable}: ${issue.message}`;
+    });
+    throw new ConfigurationError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const issuer = e.TOKEN_ISSUER ?? `https://cognito-idp.${e.AWS_REGION}.amazonaws.com/${e.USER_POOL_ID}`;
+  return {
+    region: e.AWS_REGION,
+    serviceVersion: e.SERVICE_VERSION,
+    stage: e.STAGE,
+    tables: { apiKeys: e.API_KEYS_TABLE, usage: e.USAGE_TABLE, idempotency: e.IDEMPOTENCY_TABLE },
+    buckets: { datasets: e.DATASETS_BUCKET, models: e.MODELS_BUCKET },
+    auth: {
+      userPoolId: e.USER_POOL_ID,
+      clientIds: e.USER_POOL_CLIENT_IDS,
+      issuer,
+      jwksUrl: e.JWKS_URL ?? `${issuer}/.well-known/jwks.json`,
+    },
+    limits: {
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+      idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    },
+    endpoints: {
+      dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,
+      s3: e.AWS_ENDPOINT_URL_S3,
+      cognito: e.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+    },
+  };
+}
+
+let cached: PlatformConfig | undefined;
+
+/**
+ * The process-wide config, parsed on first use (at cold start, since adapters call it at import).
+ * A bad environment is a deployment error: we log one line and let the runtime fail the init.
+ */
+export function config(): PlatformConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,82 @@
+/**
+ * Turns an API Gateway event into validated input: body size and media type checks, JSON parsing,
+ * and zod validation of path, query and body, with each issue named by its field.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import {
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#core/errors.ts';
+import type { RouteDefinition } from '../routes.ts';
+
+export function rawBody(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function issuesOf(location: string, error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.flatMap((issue) => {
+    const base = [location, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: `${base}.${key}`, message: 'unknown field' }));
+    }
+    return [{ field: base, message: issue.message }];
+  });
+}
+
+function validate(location: string, schema: z.ZodType | undefined, value: unknown): unknown {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = issuesOf(location, result.error);
+  const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  throw new ValidationError(`The request is not valid: ${summary}`, issues);
+}
+
+function parseJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  const text = rawBody(event);
+  const size = text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
+  if (size > maxBytes) {
+    throw new PayloadTooLargeError(`The body is ${size} bytes; this route accepts at most ${maxBytes}.`, {
+      limitBytes: maxBytes,
+    });
+  }
+  if (text === undefined || text.length === 0) {
+    throw new ValidationError('This route needs a JSON body.', [{ field: 'body', message: 'required' }]);
+  }
+  const contentType = event.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError(`Send the body as application/json (got "${contentType || 'none'}").`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : 'unparsable';
+    throw new ValidationError(`The body is not valid JSON: ${reason}`, [{ field: 'body', message: 'malformed JSON' }], {
+      cause: error,
+    });
+  }
+}
+
+export interface ParsedInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+export function parseRequestInput(route: RouteDefinition, event: APIGatewayProxyEventV2, maxBodyBytes: number): ParsedInput {
+  const request = route.request;
+  const params = validate('path', request?.params, event.pathParameters ?? {});
+  const query = validate('query', request?.query, event.queryStringParameters ?? {});
+  if (request?.body === undefined) {
+    const text = rawBody(event);
+    if (text !== undefined && text.length > 0 && route.method !== 'GET') {
+      throw new ValidationError('This route takes no body.', [{ field: 'body', message: 'unexpected body' }]);
+    }
+    return { params, query, body: undefined };
+  }
+  const body = validate('body', request.body, parseJsonBody(event, request.maxBodyBytes ?? maxBodyBytes));
+  return { params, query, body };
+}

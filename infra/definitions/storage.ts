@@ -1,0 +1,100 @@
+/**
+ * One source of truth for the platform's tables and buckets: their keys, indexes and TTL
+ * attributes. The CDK storage construct builds them from these definitions and the local platform
+ * creates the same tables and buckets in the emulators from them. Pure data: no CDK imports, so
+ * the local platform can load it without aws-cdk-lib.
+ */
+
+export type AttributeType = 'S' | 'N' | 'B';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical id in CDK and the suffix of the table's name locally. */
+  readonly id: string;
+  /** The environment variable that carries the table's name to the functions. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes: readonly IndexDefinition[];
+  /** Epoch-seconds attribute after which an item may be deleted (filtered in code too: dynalite has no TTL). */
+  readonly timeToLiveAttribute?: string;
+  readonly description: string;
+}
+
+export interface BucketDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  readonly description: string;
+  /** Days after which incomplete multipart uploads are aborted. */
+  readonly abortIncompleteUploadsAfterDays: number;
+}
+
+export const tableDefinitions = {
+  apiKeys: {
+    id: 'ApiKeys',
+    envVar: 'API_KEYS_TABLE',
+    partitionKey: { name: 'keyId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byOwner',
+        partitionKey: { name: 'ownerId', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+    description: 'API keys: hashed secret, owner, role, scope and status; read by the authorizer on every call.',
+  },
+  usage: {
+    id: 'Usage',
+    envVar: 'USAGE_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    description: 'Usage counters: per-minute rate-limit windows per API key and per user.',
+  },
+  idempotency: {
+    id: 'Idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: { name: 'id', type: 'S' },
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    description: 'Responses of creating POSTs, replayed when a client retries with the same Idempotency-Key.',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export const bucketDefinitions = {
+  datasets: {
+    id: 'Datasets',
+    envVar: 'DATASETS_BUCKET',
+    description: 'Uploaded datasets and the files derived from them (profiles, feature sets).',
+    abortIncompleteUploadsAfterDays: 2,
+  },
+  models: {
+    id: 'Models',
+    envVar: 'MODELS_BUCKET',
+    description: 'Model artifacts (ONNX files) of every registered version.',
+    abortIncompleteUploadsAfterDays: 2,
+  },
+} as const satisfies Record<string, BucketDefinition>;
+
+export type TableName = keyof typeof tableDefinitions;
+export type BucketName = keyof typeof bucketDefinitions;
+
+/** Names used in the local emulators, where no CloudFormation generates them. */
+export function localTableName(table: TableDefinition): string {
+  return `mlp-local-${table.id.replace(/[A-Z]/g, (c, i: number) => (i === 0 ? c : `-${c}`)).toLowerCase()}`;
+}
+
+export function localBucketName(bucket: BucketDefinition): string {
+  return `mlp-local-${bucket.id.toLowerCase()}`;
+}
