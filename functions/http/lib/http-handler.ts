@@ -176,8 +176,9 @@ export function httpHandler<const R extends RouteDefinition>(
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .use(problemResponses())
+    // onError hooks run in reverse order: the problem response exists before it is stamped.
     .use(responseStamp(route))
+    .use(problemResponses())
     .use(authenticate(route))
     .use(rateLimit())
     .use(parseInput(route))

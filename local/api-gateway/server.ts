@@ -1,0 +1,201 @@
+/**
+ * The local API Gateway: an HTTP server that matches each request to a route of the route table,
+ * runs the route's authorizer and handler in-process with API Gateway's payload 2.0 events, and
+ * returns their responses unchanged. Gateway-level behaviour (404 for unknown routes, CORS
+ * preflight, the 10 MB payload ceiling, 403 on an authorizer's denial, 500 when a function throws)
+ * follows HTTP API's.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { RouteDefinition } from '#http/routes.ts';
+import {
+  authorizerEvent,
+  type GatewayResponse,
+  gatewayError,
+  gatewayResponse,
+  type IncomingRequest,
+  newRequestId,
+  proxyEvent,
+} from './events.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { type CompiledRoute, compileRoutes, matchRoute } from './router.ts';
+
+/** API Gateway HTTP API's payload quota. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface CorsOptions {
+  readonly allowOrigins: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAgeSeconds: number;
+}
+
+export interface LocalGatewayOptions {
+  readonly routes: readonly RouteDefinition[];
+  readonly authorizerEntry: string;
+  /** Directory the route entries are relative to. */
+  readonly root: string;
+  readonly host: string;
+  readonly port: number;
+  readonly cors?: CorsOptions;
+  readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export class LocalApiGateway {
+  readonly #server: Server;
+  readonly url: string;
+
+  private constructor(server: Server, url: string) {
+    this.#server = server;
+    this.url = url;
+  }
+
+  static async start(options: LocalGatewayOptions): Promise<LocalApiGateway> {
+    const compiled = compileRoutes(options.routes);
+    const modules = new Map<string, Promise<LambdaHandler>>();
+    const load = (entry: string): Promise<LambdaHandler> => {
+      let loaded = modules.get(entry);
+      if (loaded === undefined) {
+        loaded = import(pathToFileURL(`${options.root}/${entry}`).href).then((module: { handler?: unknown }) => {
+          if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
+          return module.handler as LambdaHandler;
+        });
+        modules.set(entry, loaded);
+      }
+      return loaded;
+    };
+
+    const server = createServer((req, res) => {
+      const started = performance.now();
+      handle(req, compiled, options, load)
+        .catch((error: unknown) => {
+          // What CloudWatch would show for a crashed invocation; the client gets API Gateway's 500.
+          console.error(`[gateway] ${req.method} ${req.url} failed:`, error);
+          return gatewayError(500, 'Internal Server Error');
+        })
+        .then((response) => {
+          send(res, response);
+          options.onRequest?.({
+            method: req.method ?? 'GET',
+            path: req.url ?? '/',
+            status: response.statusCode,
+            ms: Math.round(performance.now() - started),
+          });
+        });
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${options.port} on ${options.host} is in use; choose another with --port`)
+            : error,
+        ),
+      );
+      server.listen(options.port, options.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return new LocalApiGateway(server, `http://${options.host}:${port}`);
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function corsHeaders(cors: CorsOptions | undefined, origin: string | undefined): Record<string, string> {
+  if (cors === undefined || origin === undefined) return {};
+  const allowed = cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin);
+  if (!allowed) return {};
+  return {
+    'access-control-allow-origin': cors.allowOrigins.includes('*') ? '*' : origin,
+    'access-control-expose-headers': cors.exposeHeaders.join(','),
+    vary: 'origin',
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  compiled: readonly CompiledRoute[],
+  options: LocalGatewayOptions,
+  load: (entry: string) => Promise<LambdaHandler>,
+): Promise<GatewayResponse> {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+  const cors = corsHeaders(options.cors, origin);
+
+  if (method === 'OPTIONS' && options.cors && req.headers['access-control-request-method']) {
+    return {
+      statusCode: 204,
+      headers: {
+        ...cors,
+        'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+        'access-control-allow-headers': options.cors.allowHeaders.join(','),
+        'access-control-max-age': String(options.cors.maxAgeSeconds),
+      },
+      body: Buffer.alloc(0),
+    };
+  }
+
+  const match = matchRoute(compiled, method, url.pathname);
+  if (match.kind === 'none') return withHeaders(gatewayError(404, 'Not Found'), cors);
+
+  const body = await readBody(req);
+  if (body === 'too-large') return withHeaders(gatewayError(413, 'Request Entity Too Large'), cors);
+
+  const incoming: IncomingRequest = {
+    method,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers: req.headers,
+    body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    host: String(req.headers.host ?? 'localhost'),
+  };
+  const requestId = newRequestId();
+  const route = { routeKey: match.compiled.routeKey, pathParameters: match.pathParameters };
+
+  let authorizerContext: Record<string, unknown> | undefined;
+  if (match.compiled.route.access !== 'public') {
+    const authorizer = await load(options.authorizerEntry);
+    const decision = (await authorizer(
+      authorizerEvent(incoming, route, requestId),
+      lambdaContext('authorizer', requestId),
+    )) as { isAuthorized?: boolean; context?: Record<string, unknown> } | undefined;
+    if (decision?.isAuthorized !== true) return withHeaders(gatewayError(403, 'Forbidden'), cors);
+    authorizerContext = decision.context ?? {};
+  }
+
+  const handler = await load(match.compiled.route.entry);
+  const result = await handler(
+    proxyEvent(incoming, route, requestId, authorizerContext),
+    lambdaContext(match.compiled.route.operationId, requestId),
+  );
+  const response = gatewayResponse(result);
+  return withHeaders(response, { ...cors, 'apigw-requestid': requestId });
+}
+
+function withHeaders(response: GatewayResponse, extra: Record<string, string>): GatewayResponse {
+  return { ...response, headers: { ...extra, ...response.headers } };
+}
+
+function send(res: ServerResponse, response: GatewayResponse): void {
+  res.writeHead(response.statusCode, { ...response.headers, 'content-length': String(response.body.length) });
+  res.end(response.body);
+}

@@ -1,0 +1,143 @@
+/**
+ * The whole platform on one machine: DynamoDB and S3 emulators, the local identity provider
+ * standing in for Cognito, and the local API Gateway running the same handlers. Used by
+ * `npm start` and by the end-to-end tests.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  bucketDefinitions,
+  localBucketName,
+  localTableName,
+  tableDefinitions,
+} from '#definitions/storage.ts';
+import { authorizerEntry, routeList } from '#http/routes.ts';
+import { type CorsOptions, LocalApiGateway } from './api-gateway/server.ts';
+import { startEmulators } from './emulators/emulators.ts';
+import { provisionBuckets, provisionTables } from './emulators/provision.ts';
+import { LocalIdentityProvider, type SeedUser } from './identity-provider/identity-provider.ts';
+import packageJson from '../package.json' with { type: 'json' };
+
+export const repositoryRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_USER_POOL_ID = 'us-east-1_localpool';
+export const LOCAL_CLIENT_ID = 'local-platform-client';
+/** s3rver checks request signatures against these. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export const DEFAULT_SEED_USERS: readonly SeedUser[] = [
+  { username: 'admin', email: 'admin@example.local', groups: ['admin'] },
+  { username: 'alice', email: 'alice@example.local', groups: ['user'] },
+  { username: 'bob', email: 'bob@example.local', groups: ['user'] },
+];
+
+export interface LocalPlatformOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 picks free ports (tests); `npm start` uses fixed ones so URLs stay the same across restarts. */
+  readonly ports?: { api?: number; identity?: number; s3?: number; dynamodb?: number };
+  readonly seedUsers?: readonly SeedUser[];
+  readonly cors?: CorsOptions;
+  /** Extra settings for the functions, as a deployment's environment would give them. */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
+  readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface LocalPlatform {
+  readonly apiUrl: string;
+  readonly identity: LocalIdentityProvider;
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string };
+  readonly environment: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+const tables = Object.values(tableDefinitions).map((definition) => ({ name: localTableName(definition), definition }));
+const buckets = Object.values(bucketDefinitions).map((definition) => ({
+  name: localBucketName(definition),
+  definition,
+}));
+
+export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = { api: 0, identity: 0, s3: 0, dynamodb: 0, ...options.ports };
+  const dataDir = resolve(options.dataDir);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+
+  try {
+    const emulators = await startEmulators({ dataDir, host, dynamodbPort: ports.dynamodb, s3Port: ports.s3 });
+    closers.push(() => emulators.close());
+
+    const clientOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const dynamodb = new DynamoDBClient({ ...clientOptions, endpoint: emulators.dynamodbUrl });
+    const s3 = new S3Client({
+      ...clientOptions,
+      endpoint: emulators.s3Url,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    await provisionTables(dynamodb, tables);
+    await provisionBuckets(s3, buckets);
+    dynamodb.destroy();
+    s3.destroy();
+
+    const identity = await LocalIdentityProvider.create({
+      dataDir: join(dataDir, 'identity'),
+      host,
+      port: ports.identity,
+      clientId: LOCAL_CLIENT_ID,
+      userPoolId: LOCAL_USER_POOL_ID,
+      region: LOCAL_REGION,
+    });
+    closers.push(() => identity.close());
+    await identity.seedUsers(options.seedUsers ?? DEFAULT_SEED_USERS);
+
+    // What a deployment's function configuration carries; the functions read it through config.ts.
+    const environment: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbUrl,
+      AWS_ENDPOINT_URL_S3: emulators.s3Url,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      STAGE: 'local',
+      SERVICE_VERSION: packageJson.version,
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+      ...Object.fromEntries(tables.map(({ name, definition }) => [definition.envVar, name])),
+      ...Object.fromEntries(buckets.map(({ name, definition }) => [definition.envVar, name])),
+      ...identity.environment(),
+      ...options.functionEnvironment,
+    };
+    Object.assign(process.env, environment);
+
+    const gateway = await LocalApiGateway.start({
+      routes: routeList,
+      authorizerEntry,
+      root: repositoryRoot,
+      host,
+      port: ports.api,
+      ...(options.cors ? { cors: options.cors } : {}),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    });
+    closers.push(() => gateway.close());
+
+    return {
+      apiUrl: gateway.url,
+      identity,
+      endpoints: { dynamodb: emulators.dynamodbUrl, s3: emulators.s3Url },
+      environment,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
