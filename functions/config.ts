@@ -22,7 +22,10 @@ const optionalUrl = z.url().optional();
 export const environmentSchema = z.object({
   AWS_REGION: z.string().min(1),
   SERVICE_VERSION: z.string().min(1).default('0.0.0-dev'),
-  STAGE: z.string().regex(/^[a-z0-9-]+$/).default('local'),
+  STAGE: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('local'),
 
   API_KEYS_TABLE: z.string().min(1),
   USAGE_TABLE: z.string().min(1),

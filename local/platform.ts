@@ -3,10 +3,11 @@
  * standing in for Cognito, and the local API Gateway running the same handlers. Used by
  * `npm start` and by the end-to-end tests.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   bucketDefinitions,
   localBucketName,
@@ -14,11 +15,11 @@ import {
   tableDefinitions,
 } from '#definitions/storage.ts';
 import { authorizerEntry, routeList } from '#http/routes.ts';
+import packageJson from '../package.json' with { type: 'json' };
 import { type CorsOptions, LocalApiGateway } from './api-gateway/server.ts';
 import { startEmulators } from './emulators/emulators.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
 import { LocalIdentityProvider, type SeedUser } from './identity-provider/identity-provider.ts';
-import packageJson from '../package.json' with { type: 'json' };
 
 export const repositoryRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -54,7 +55,10 @@ export interface LocalPlatform {
   close(): Promise<void>;
 }
 
-const tables = Object.values(tableDefinitions).map((definition) => ({ name: localTableName(definition), definition }));
+const tables = Object.values(tableDefinitions).map((definition) => ({
+  name: localTableName(definition),
+  definition,
+}));
 const buckets = Object.values(bucketDefinitions).map((definition) => ({
   name: localBucketName(definition),
   definition,

@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 
 const [major] = process.versions.node.split('.').map(Number);
 if ((major ?? 0) < 22) {
-  console.error(`The platform needs Node 22 or newer (this is ${process.version}); run it with npm start after npm ci.`);
+  console.error(
+    `The platform needs Node 22 or newer (this is ${process.version}); run it with npm start after npm ci.`,
+  );
   process.exit(1);
 }
 
@@ -61,8 +63,17 @@ try {
     ...(values.quiet
       ? {}
       : {
-          onRequest: ({ method, path, status, ms }: { method: string; path: string; status: number; ms: number }) =>
-            console.log(`${new Date().toISOString()} ${method} ${path} → ${status} (${ms} ms)`),
+          onRequest: ({
+            method,
+            path,
+            status,
+            ms,
+          }: {
+            method: string;
+            path: string;
+            status: number;
+            ms: number;
+          }) => console.log(`${new Date().toISOString()} ${method} ${path} → ${status} (${ms} ms)`),
         }),
   });
 } catch (error) {

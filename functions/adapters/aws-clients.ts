@@ -12,7 +12,9 @@ import { tracer } from '#observability';
 
 const { region, endpoints } = config();
 
-export const dynamoDb = tracer.captureAWSv3Client(new DynamoDBClient({ region, endpoint: endpoints.dynamodb }));
+export const dynamoDb = tracer.captureAWSv3Client(
+  new DynamoDBClient({ region, endpoint: endpoints.dynamodb }),
+);
 
 export const documentClient = DynamoDBDocumentClient.from(dynamoDb, {
   marshallOptions: { removeUndefinedValues: true },

@@ -26,7 +26,11 @@ export class ValidationError extends PlatformError {
   readonly status = 400;
   readonly title = 'Invalid request';
   readonly issues: readonly { field: string; message: string }[];
-  constructor(message: string, issues: readonly { field: string; message: string }[] = [], options?: ErrorOptions) {
+  constructor(
+    message: string,
+    issues: readonly { field: string; message: string }[] = [],
+    options?: ErrorOptions,
+  ) {
     super(message, issues[0] ? { field: issues[0].field } : {}, options);
     this.name = 'ValidationError';
     this.issues = issues;

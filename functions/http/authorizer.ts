@@ -5,7 +5,10 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
 import { authenticate, credentialFrom } from '#core/auth/authenticate.ts';
 import { AuthenticationError, ForbiddenError } from '#core/errors.ts';
 import { logger } from '#observability';

@@ -51,7 +51,8 @@ export const tableDefinitions = {
         sortKey: { name: 'createdAt', type: 'S' },
       },
     ],
-    description: 'API keys: hashed secret, owner, role, scope and status; read by the authorizer on every call.',
+    description:
+      'API keys: hashed secret, owner, role, scope and status; read by the authorizer on every call.',
   },
   usage: {
     id: 'Usage',

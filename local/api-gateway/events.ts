@@ -81,7 +81,10 @@ export function proxyEvent(
 ): APIGatewayProxyEventV2 {
   const contentType = String(request.headers['content-type'] ?? '');
   const isText = request.body.length === 0 || TEXT_TYPES.test(contentType);
-  const cookies = request.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const event = {
     version: '2.0',
     routeKey: route.routeKey,
@@ -137,7 +140,8 @@ export function gatewayResponse(result: unknown): GatewayResponse {
   if (result !== null && typeof result === 'object' && 'statusCode' in result) {
     const structured = result as APIGatewayProxyStructuredResultV2;
     const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
+    for (const [name, value] of Object.entries(structured.headers ?? {}))
+      headers[name.toLowerCase()] = String(value);
     if (structured.cookies && structured.cookies.length > 0) headers['set-cookie'] = structured.cookies;
     const body =
       structured.body === undefined
@@ -145,7 +149,10 @@ export function gatewayResponse(result: unknown): GatewayResponse {
         : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
     return { statusCode: structured.statusCode ?? 200, headers, body };
   }
-  const body = result === undefined ? Buffer.alloc(0) : Buffer.from(typeof result === 'string' ? result : JSON.stringify(result));
+  const body =
+    result === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(typeof result === 'string' ? result : JSON.stringify(result));
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body };
 }
 

@@ -20,7 +20,12 @@ export function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute
         return '([^/]+)';
       })
       .join('/');
-    return { route, routeKey: `${route.method} ${route.path}`, pattern: new RegExp(`^${pattern}$`), parameterNames };
+    return {
+      route,
+      routeKey: `${route.method} ${route.path}`,
+      pattern: new RegExp(`^${pattern}$`),
+      parameterNames,
+    };
   });
 }
 

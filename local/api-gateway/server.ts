@@ -59,10 +59,12 @@ export class LocalApiGateway {
     const load = (entry: string): Promise<LambdaHandler> => {
       let loaded = modules.get(entry);
       if (loaded === undefined) {
-        loaded = import(pathToFileURL(`${options.root}/${entry}`).href).then((module: { handler?: unknown }) => {
-          if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
-          return module.handler as LambdaHandler;
-        });
+        loaded = import(pathToFileURL(`${options.root}/${entry}`).href).then(
+          (module: { handler?: unknown }) => {
+            if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
+            return module.handler as LambdaHandler;
+          },
+        );
         modules.set(entry, loaded);
       }
       return loaded;

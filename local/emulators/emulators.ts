@@ -45,7 +45,9 @@ export async function startEmulators(options: {
   } catch (error) {
     dynamo.close();
     const code = (error as NodeJS.ErrnoException).code;
-    throw code === 'EADDRINUSE' ? new Error(`port ${options.s3Port} (S3 emulator) on ${options.host} is in use`) : error;
+    throw code === 'EADDRINUSE'
+      ? new Error(`port ${options.s3Port} (S3 emulator) on ${options.host} is in use`)
+      : error;
   }
 
   return {

@@ -13,7 +13,11 @@ import type { BucketDefinition, TableDefinition } from '#definitions/storage.ts'
 
 export function createTableInput(name: string, table: TableDefinition) {
   const attributes = new Map<string, AttributeDefinition>();
-  const keys = [table.partitionKey, table.sortKey, ...table.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keys = [
+    table.partitionKey,
+    table.sortKey,
+    ...table.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   for (const key of keys) {
     if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
   }

@@ -28,7 +28,13 @@ describe('authorizer: bearer tokens', () => {
   it('accepts a valid access token and reports the caller', async () => {
     const response = await t.call('GET', '/v1/me', { token: await t.token('alice') });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ userId: aliceSub, username: 'alice', role: 'user', via: 'token', scope: 'full' });
+    expect(response.json).toEqual({
+      userId: aliceSub,
+      username: 'alice',
+      role: 'user',
+      via: 'token',
+      scope: 'full',
+    });
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -88,7 +94,10 @@ describe('authorizer: bearer tokens', () => {
   });
 
   it('refuses an unsigned token (alg: none) with 401', async () => {
-    expectProblem(await t.call('GET', '/v1/me', { token: unsignedToken(t.platform.identity.url, aliceSub) }), 401);
+    expectProblem(
+      await t.call('GET', '/v1/me', { token: unsignedToken(t.platform.identity.url, aliceSub) }),
+      401,
+    );
   });
 
   it('refuses a token whose signature was tampered with (claims changed) with 401', async () => {
@@ -101,7 +110,9 @@ describe('authorizer: bearer tokens', () => {
   });
 
   it('answers 403 to a user without a platform group', async () => {
-    const token = await craftToken(t.dataDir, t.platform.identity.url, aliceSub, { claims: { 'cognito:groups': [] } });
+    const token = await craftToken(t.dataDir, t.platform.identity.url, aliceSub, {
+      claims: { 'cognito:groups': [] },
+    });
     expectProblem(await t.call('GET', '/v1/me', { token }), 403);
   });
 });
@@ -163,7 +174,10 @@ describe('API keys as credentials', () => {
   });
 
   it('refuses a key with a wrong secret and an unknown key with 401', async () => {
-    const created = await t.call('POST', '/v1/api-keys', { token: await t.token('alice'), body: { name: 'x' } });
+    const created = await t.call('POST', '/v1/api-keys', {
+      token: await t.token('alice'),
+      body: { name: 'x' },
+    });
     const wrongSecret = `mlp_${created.json.keyId}_${'A'.repeat(43)}`;
     expectProblem(await t.call('GET', '/v1/me', { apiKey: wrongSecret }), 401);
     expectProblem(await t.call('GET', '/v1/me', { apiKey: `mlp_BBBBBBBBBBBBBBBB_${'A'.repeat(43)}` }), 401);
@@ -234,7 +248,10 @@ describe('users (admin)', () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ username: 'carol', role: 'user', enabled: true });
     expectProblem(
-      await t.call('POST', '/v1/users', { token: admin, body: { username: 'carol', email: 'c@example.local' } }),
+      await t.call('POST', '/v1/users', {
+        token: admin,
+        body: { username: 'carol', email: 'c@example.local' },
+      }),
       409,
     );
 

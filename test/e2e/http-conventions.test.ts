@@ -32,14 +32,20 @@ describe('request validation', () => {
   });
 
   it('rejects unknown fields, naming each', async () => {
-    const response = await t.call('POST', '/v1/api-keys', { token: alice, body: { name: 'k', colour: 'blue' } });
+    const response = await t.call('POST', '/v1/api-keys', {
+      token: alice,
+      body: { name: 'k', colour: 'blue' },
+    });
     expect(response.status).toBe(400);
     expect(response.json.field).toBe('body.colour');
     expect(response.json.errors).toEqual([{ field: 'body.colour', message: 'unknown field' }]);
   });
 
   it('names the offending field of a wrong type', async () => {
-    const response = await t.call('POST', '/v1/api-keys', { token: alice, body: { name: 'k', scope: 'everything' } });
+    const response = await t.call('POST', '/v1/api-keys', {
+      token: alice,
+      body: { name: 'k', scope: 'everything' },
+    });
     expect(response.status).toBe(400);
     expect(response.json.field).toBe('body.scope');
   });
@@ -65,7 +71,9 @@ describe('request validation', () => {
   });
 
   it('validates path parameters and query strings', async () => {
-    expect((await t.call('GET', '/v1/api-keys/not-a-key-id', { token: alice })).json.field).toBe('path.keyId');
+    expect((await t.call('GET', '/v1/api-keys/not-a-key-id', { token: alice })).json.field).toBe(
+      'path.keyId',
+    );
     const badLimit = await t.call('GET', '/v1/api-keys?limit=5000', { token: alice });
     expect(badLimit.status).toBe(400);
     expect(badLimit.json.field).toBe('query.limit');
@@ -127,14 +135,22 @@ describe('Idempotency-Key', () => {
       headers,
     });
     expect(failed.status).toBe(422);
-    const fixed = await t.call('POST', '/v1/api-keys', { token: admin, body: { name: 'for ghost', owner: 'bob' }, headers });
+    const fixed = await t.call('POST', '/v1/api-keys', {
+      token: admin,
+      body: { name: 'for ghost', owner: 'bob' },
+      headers,
+    });
     expect(fixed.status).toBe(201);
   });
 
   it('scopes keys per caller: the same key from two users creates two objects', async () => {
     const headers = { 'idempotency-key': `shared-${Date.now()}` };
     const a = await t.call('POST', '/v1/api-keys', { token: alice, body: { name: 'mine' }, headers });
-    const b = await t.call('POST', '/v1/api-keys', { token: await t.token('bob'), body: { name: 'mine' }, headers });
+    const b = await t.call('POST', '/v1/api-keys', {
+      token: await t.token('bob'),
+      body: { name: 'mine' },
+      headers,
+    });
     expect(a.json.keyId).not.toBe(b.json.keyId);
   });
 });
@@ -149,13 +165,19 @@ describe('CORS', () => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('idempotency-key');
 
-    const response = await t.call('GET', '/v1/me', { token: alice, headers: { origin: 'https://app.example.com' } });
+    const response = await t.call('GET', '/v1/me', {
+      token: alice,
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
   });
 
   it('gives no CORS headers to other origins', async () => {
-    const response = await t.call('GET', '/v1/me', { token: alice, headers: { origin: 'https://evil.example' } });
+    const response = await t.call('GET', '/v1/me', {
+      token: alice,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -14,7 +14,13 @@ export interface TestPlatform {
   call(
     method: string,
     path: string,
-    options?: { token?: string; apiKey?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+    options?: {
+      token?: string;
+      apiKey?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    },
   ): Promise<{ status: number; headers: Headers; json: any; text: string }>;
   close(): Promise<void>;
 }
@@ -27,7 +33,9 @@ export async function startTestPlatform(options: Partial<LocalPlatformOptions> =
     dataDir,
     async token(username, tokenOptions = {}) {
       const tokens = await platform.identity.issueTokens(username, {
-        ...(tokenOptions.expiresInSeconds === undefined ? {} : { expiresInSeconds: tokenOptions.expiresInSeconds }),
+        ...(tokenOptions.expiresInSeconds === undefined
+          ? {}
+          : { expiresInSeconds: tokenOptions.expiresInSeconds }),
       });
       return tokenOptions.id ? tokens.idToken : tokens.accessToken;
     },

@@ -12,7 +12,12 @@ export interface TokenOverrides {
   readonly foreignKey?: boolean;
 }
 
-export async function craftToken(dataDir: string, issuer: string, sub: string, overrides: TokenOverrides = {}) {
+export async function craftToken(
+  dataDir: string,
+  issuer: string,
+  sub: string,
+  overrides: TokenOverrides = {},
+) {
   const signingKey = await loadOrCreateSigningKey(join(dataDir, 'identity'));
   const key = overrides.foreignKey
     ? (await generateKeyPair('RS256', { extractable: true })).privateKey
@@ -48,4 +53,3 @@ export function unsignedToken(issuer: string, sub: string): string {
   };
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
 }
-

@@ -14,8 +14,8 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
-  UsernameExistsException,
   UserNotFoundException,
+  UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Role, roleFromGroups } from '#core/auth/principal.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
@@ -117,7 +117,11 @@ export class CognitoUserDirectory implements UserDirectory {
       throw error;
     }
     await this.#client.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: this.#userPoolId, Username: input.username, GroupName: input.role }),
+      new AdminAddUserToGroupCommand({
+        UserPoolId: this.#userPoolId,
+        Username: input.username,
+        GroupName: input.role,
+      }),
     );
     const created = await this.getUser(input.username);
     if (created === undefined) throw new NotFoundError(`User ${input.username} vanished after creation.`);
@@ -130,17 +134,27 @@ export class CognitoUserDirectory implements UserDirectory {
       new AdminAddUserToGroupCommand({ UserPoolId: this.#userPoolId, Username: username, GroupName: role }),
     );
     await this.#client.send(
-      new AdminRemoveUserFromGroupCommand({ UserPoolId: this.#userPoolId, Username: username, GroupName: other }),
+      new AdminRemoveUserFromGroupCommand({
+        UserPoolId: this.#userPoolId,
+        Username: username,
+        GroupName: other,
+      }),
     );
   }
 
   async setEnabled(username: string, enabled: boolean): Promise<void> {
     if (enabled) {
-      await this.#client.send(new AdminEnableUserCommand({ UserPoolId: this.#userPoolId, Username: username }));
+      await this.#client.send(
+        new AdminEnableUserCommand({ UserPoolId: this.#userPoolId, Username: username }),
+      );
       return;
     }
-    await this.#client.send(new AdminDisableUserCommand({ UserPoolId: this.#userPoolId, Username: username }));
+    await this.#client.send(
+      new AdminDisableUserCommand({ UserPoolId: this.#userPoolId, Username: username }),
+    );
     // Ends refresh tokens; issued access tokens lapse within their (one hour) lifetime.
-    await this.#client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.#userPoolId, Username: username }));
+    await this.#client.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: this.#userPoolId, Username: username }),
+    );
   }
 }

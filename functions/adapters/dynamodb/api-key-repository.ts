@@ -59,7 +59,10 @@ export class DynamoDbApiKeyRepository implements ApiKeyRepository {
         ExclusiveStartKey: decodeCursor(page.cursor),
       }),
     );
-    return { items: (result.Items ?? []) as ApiKeyRecord[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []) as ApiKeyRecord[],
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 
   /** Admin listing across owners: a paginated scan, on an admin page rather than a request hot path. */
@@ -71,7 +74,10 @@ export class DynamoDbApiKeyRepository implements ApiKeyRepository {
         ExclusiveStartKey: decodeCursor(page.cursor),
       }),
     );
-    return { items: (result.Items ?? []) as ApiKeyRecord[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []) as ApiKeyRecord[],
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 
   async revoke(keyId: string, revokedBy: string, revokedAt: string): Promise<ApiKeyRecord> {
@@ -83,7 +89,12 @@ export class DynamoDbApiKeyRepository implements ApiKeyRepository {
           UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
           ConditionExpression: 'attribute_exists(keyId) AND #status = :active',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': revokedAt, ':by': revokedBy },
+          ExpressionAttributeValues: {
+            ':revoked': 'revoked',
+            ':active': 'active',
+            ':at': revokedAt,
+            ':by': revokedBy,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

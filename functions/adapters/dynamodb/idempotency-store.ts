@@ -64,7 +64,11 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
         Key: { id },
         UpdateExpression: 'SET #state = :completed, #response = :response, expiresAt = :expiresAt',
         ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':response': response, ':expiresAt': expiresAt },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':response': response,
+          ':expiresAt': expiresAt,
+        },
       }),
     );
   }

@@ -11,7 +11,11 @@ export class DynamoDbRateCounter implements RateCounter {
     this.#tableName = tableName;
   }
 
-  async increment(subject: string, windowStartEpochSeconds: number, expiresAtEpochSeconds: number): Promise<number> {
+  async increment(
+    subject: string,
+    windowStartEpochSeconds: number,
+    expiresAtEpochSeconds: number,
+  ): Promise<number> {
     const result = await this.#client.send(
       new UpdateCommand({
         TableName: this.#tableName,

@@ -23,7 +23,10 @@ export class JoseTokenVerifier {
   constructor(options: TokenVerifierOptions) {
     this.#options = options;
     // jose caches the key set and refetches on an unknown `kid` (key rotation), at most every 30 s.
-    this.#keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    this.#keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: 30_000,
+      timeoutDuration: 5_000,
+    });
   }
 
   async verify(token: string): Promise<Principal> {
@@ -37,9 +40,12 @@ export class JoseTokenVerifier {
       }));
     } catch (error) {
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
-        throw new DependencyUnavailableError('The identity provider could not be reached to check the token.', {
-          cause: error,
-        });
+        throw new DependencyUnavailableError(
+          'The identity provider could not be reached to check the token.',
+          {
+            cause: error,
+          },
+        );
       }
       throw new AuthenticationError(describe(error), { cause: error });
     }
@@ -64,6 +70,7 @@ function describe(error: errors.JOSEError): string {
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is not valid.';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The token is not signed with RS256.';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'The token was signed with a key this platform does not know.';
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return 'The token was signed with a key this platform does not know.';
   return 'The token is not valid.';
 }

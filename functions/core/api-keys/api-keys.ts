@@ -75,7 +75,9 @@ export async function createApiKey(
     assertAdmin(principal, 'create API keys for other users');
     const user = await deps.users.getUser(input.owner);
     if (user === undefined || !user.enabled || user.role === null) {
-      throw new UnprocessableError(`No enabled platform user is named "${input.owner}".`, { field: 'body.owner' });
+      throw new UnprocessableError(`No enabled platform user is named "${input.owner}".`, {
+        field: 'body.owner',
+      });
     }
     owner = { userId: user.userId, username: user.username, role: user.role };
   }

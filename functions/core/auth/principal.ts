@@ -50,7 +50,9 @@ export function principalFromClaims(claims: TokenClaims): Principal {
   const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
   const role = roleFromGroups(groups);
   if (role === null) {
-    throw new ForbiddenError('Your account is not in the platform groups (admin or user); ask an admin to add you.');
+    throw new ForbiddenError(
+      'Your account is not in the platform groups (admin or user); ask an admin to add you.',
+    );
   }
   return { userId: claims.sub, username: username ?? claims.sub, role, via: 'token', scope: 'full' };
 }

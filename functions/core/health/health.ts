@@ -31,7 +31,10 @@ async function probe(dependency: DependencyProbe, timeoutMs: number): Promise<De
     return { name: dependency.name, status: 'ok', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     // The error's name only: health is public and must not leak internals.
-    const detail = error instanceof Error && error.message.startsWith('no answer') ? error.message : (error as Error)?.name;
+    const detail =
+      error instanceof Error && error.message.startsWith('no answer')
+        ? error.message
+        : (error as Error)?.name;
     return {
       name: dependency.name,
       status: 'unavailable',

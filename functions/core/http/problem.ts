@@ -29,10 +29,16 @@ export interface MappedProblem {
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
-export function problemFromError(error: unknown, context: { requestId?: string; path?: string } = {}): MappedProblem {
+export function problemFromError(
+  error: unknown,
+  context: { requestId?: string; path?: string } = {},
+): MappedProblem {
   const base = { instance: context.path, requestId: context.requestId };
   if (error instanceof PlatformError) {
     const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };

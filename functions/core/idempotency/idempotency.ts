@@ -19,7 +19,11 @@ export type IdempotencyRecord =
 
 export interface IdempotencyStore {
   /** Claims `id` unless an unexpired record holds it; returns the existing record when it does. */
-  claim(id: string, requestHash: string, expiresAtEpochSeconds: number): Promise<IdempotencyRecord | undefined>;
+  claim(
+    id: string,
+    requestHash: string,
+    expiresAtEpochSeconds: number,
+  ): Promise<IdempotencyRecord | undefined>;
   complete(id: string, response: StoredResponse, expiresAtEpochSeconds: number): Promise<void>;
   release(id: string): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * User administration (admins only): list, invite, change role, disable. Disabling a user also
  * revokes their API keys, since a key would otherwise outlive the account it speaks for.
  */
-import { revokeAllKeysOf, type ApiKeyRepository } from '../api-keys/api-keys.ts';
+import { type ApiKeyRepository, revokeAllKeysOf } from '../api-keys/api-keys.ts';
 import { assertAdmin } from '../auth/access-rules.ts';
 import type { Principal, Role } from '../auth/principal.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';

@@ -37,7 +37,9 @@ export function contextForPrincipal(principal: Principal): AuthorizerContext {
     via: principal.via,
     scope: principal.scope,
     ...(principal.keyId === undefined ? {} : { keyId: principal.keyId }),
-    ...(principal.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: principal.rateLimitPerMinute }),
+    ...(principal.rateLimitPerMinute === undefined
+      ? {}
+      : { rateLimitPerMinute: principal.rateLimitPerMinute }),
   };
 }
 

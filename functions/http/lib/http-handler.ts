@@ -79,7 +79,11 @@ const problemResponses = (): Middleware => ({
     });
     if (problem.unexpected) logger.error('Unhandled error', { error: request.error as Error });
     else logger.info('Request refused', { status: problem.status, detail: problem.body.detail });
-    request.response = { statusCode: problem.status, headers: problem.headers, body: JSON.stringify(problem.body) };
+    request.response = {
+      statusCode: problem.status,
+      headers: problem.headers,
+      body: JSON.stringify(problem.body),
+    };
   },
 });
 
@@ -172,15 +176,17 @@ export function httpHandler<const R extends RouteDefinition>(
     return replayed ? { ...stored, headers: { ...stored.headers, 'idempotent-replayed': 'true' } } : stored;
   };
 
-  return middy<APIGatewayProxyEventV2, Result, Error, PlatformContext>()
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    // onError hooks run in reverse order: the problem response exists before it is stamped.
-    .use(responseStamp(route))
-    .use(problemResponses())
-    .use(authenticate(route))
-    .use(rateLimit())
-    .use(parseInput(route))
-    .handler(run);
+  return (
+    middy<APIGatewayProxyEventV2, Result, Error, PlatformContext>()
+      .use(captureLambdaHandler(tracer))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(logMetrics(metrics))
+      // onError hooks run in reverse order: the problem response exists before it is stamped.
+      .use(responseStamp(route))
+      .use(problemResponses())
+      .use(authenticate(route))
+      .use(rateLimit())
+      .use(parseInput(route))
+      .handler(run)
+  );
 }

@@ -4,11 +4,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import {
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '#core/errors.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#core/errors.ts';
 import type { RouteDefinition } from '../routes.ts';
 
 export function rawBody(event: APIGatewayProxyEventV2): string | undefined {
@@ -48,15 +44,21 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown
   }
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new UnsupportedMediaTypeError(`Send the body as application/json (got "${contentType || 'none'}").`);
+    throw new UnsupportedMediaTypeError(
+      `Send the body as application/json (got "${contentType || 'none'}").`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unparsable';
-    throw new ValidationError(`The body is not valid JSON: ${reason}`, [{ field: 'body', message: 'malformed JSON' }], {
-      cause: error,
-    });
+    throw new ValidationError(
+      `The body is not valid JSON: ${reason}`,
+      [{ field: 'body', message: 'malformed JSON' }],
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -66,7 +68,11 @@ export interface ParsedInput {
   body: unknown;
 }
 
-export function parseRequestInput(route: RouteDefinition, event: APIGatewayProxyEventV2, maxBodyBytes: number): ParsedInput {
+export function parseRequestInput(
+  route: RouteDefinition,
+  event: APIGatewayProxyEventV2,
+  maxBodyBytes: number,
+): ParsedInput {
   const request = route.request;
   const params = validate('path', request?.params, event.pathParameters ?? {});
   const query = validate('query', request?.query, event.queryStringParameters ?? {});

@@ -139,7 +139,9 @@ const SCHEMA_REF_PREFIX = `${COMPONENTS}schemas/`;
 const PENDING_REF = /^pending:(input|output):(.+)$/;
 const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
 
-const ref = (section: string, name: string): OpenApiReference => ({ $ref: `${COMPONENTS}${section}/${name}` });
+const ref = (section: string, name: string): OpenApiReference => ({
+  $ref: `${COMPONENTS}${section}/${name}`,
+});
 const requestIdHeader = { 'x-request-id': ref('headers', 'RequestId') };
 
 /** The platform's problem responses, by status: [component name, description]. */
@@ -208,13 +210,17 @@ function createSchemaCollector() {
     }) as MutableJson;
 
   function convert(schema: z.ZodType, io: Io): MutableJson {
-    const json = JSON.parse(JSON.stringify(z.toJSONSchema(schema, { target: 'draft-2020-12', io }))) as MutableJson;
+    const json = JSON.parse(
+      JSON.stringify(z.toJSONSchema(schema, { target: 'draft-2020-12', io })),
+    ) as MutableJson;
     const found = (json.$defs ?? {}) as Record<string, unknown>;
     delete json.$defs;
     delete json.$schema;
     for (const [id, def] of Object.entries(found)) {
       if (id.startsWith('__') || !COMPONENT_NAME.test(id)) {
-        throw new Error(`Schema component "${id}" has no usable id: give it .meta({ id }) with [A-Za-z0-9._-].`);
+        throw new Error(
+          `Schema component "${id}" has no usable id: give it .meta({ id }) with [A-Za-z0-9._-].`,
+        );
       }
       const marked = markRefs(def, io);
       const existing = defs[io].get(id);
@@ -227,7 +233,10 @@ function createSchemaCollector() {
   }
 
   /** The properties of an object schema (inlined even when it has an id), for parameter lists. */
-  function convertObject(schema: z.ZodType, io: Io): { properties: Record<string, MutableJson>; required: string[] } {
+  function convertObject(
+    schema: z.ZodType,
+    io: Io,
+  ): { properties: Record<string, MutableJson>; required: string[] } {
     let json = convert(schema, io);
     const pending = typeof json.$ref === 'string' ? PENDING_REF.exec(json.$ref) : null;
     if (pending?.[2] !== undefined) json = structuredClone(defs[io].get(pending[2]) ?? {});
@@ -341,7 +350,9 @@ function accessDescription(route: RouteDefinition): string {
   if (route.access === 'public') return 'Public: no authentication.';
   const who = route.access === 'admin' ? 'Admins only' : 'Any signed-in user';
   const keys =
-    route.scope === 'predict' ? 'a bearer token or any API key (prediction-only keys too)' : 'a bearer token or a full-scope API key';
+    route.scope === 'predict'
+      ? 'a bearer token or any API key (prediction-only keys too)'
+      : 'a bearer token or a full-scope API key';
   return `${who}, with ${keys}.`;
 }
 
@@ -352,7 +363,8 @@ function buildOperation(route: RouteDefinition, schemas: Collector): MutableJson
   const declared = route.request?.params ? schemas.convertObject(route.request.params, 'input') : undefined;
   const templateNames = pathParameterNames(route.path);
   for (const name of Object.keys(declared?.properties ?? {})) {
-    if (!templateNames.includes(name)) throw new Error(`${route.operationId}: param "${name}" is not in ${route.path}.`);
+    if (!templateNames.includes(name))
+      throw new Error(`${route.operationId}: param "${name}" is not in ${route.path}.`);
   }
   for (const name of templateNames) {
     parameters.push(parameter(name, 'path', true, declared?.properties[name] ?? { type: 'string' }));
@@ -437,7 +449,9 @@ export function buildOpenApiDocumentFromRoutes(
       {
         description,
         headers:
-          name === 'TooManyRequests' ? { ...requestIdHeader, 'Retry-After': ref('headers', 'RetryAfter') } : requestIdHeader,
+          name === 'TooManyRequests'
+            ? { ...requestIdHeader, 'Retry-After': ref('headers', 'RetryAfter') }
+            : requestIdHeader,
         content: { [PROBLEM_CONTENT_TYPE]: problem },
       },
     ]),
@@ -464,7 +478,10 @@ export function buildOpenApiDocumentFromRoutes(
         },
       },
       headers: {
-        RequestId: { description: 'The id of this request; quote it when reporting a problem.', schema: { type: 'string' } },
+        RequestId: {
+          description: 'The id of this request; quote it when reporting a problem.',
+          schema: { type: 'string' },
+        },
         RetryAfter: {
           description: 'Seconds to wait before retrying.',
           required: true,

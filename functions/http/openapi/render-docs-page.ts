@@ -37,7 +37,9 @@ function inline(text: unknown): string {
 }
 
 function isReference(value: unknown): value is OpenApiReference {
-  return typeof value === 'object' && value !== null && typeof (value as { $ref?: unknown }).$ref === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { $ref?: unknown }).$ref === 'string'
+  );
 }
 
 /** Follows local `$ref`s (`#/...`) through the document; undefined when one does not resolve. */
@@ -76,18 +78,33 @@ function renderSchema(document: OpenApiDocument, schema: JsonSchema | undefined)
   const name = componentName(schema);
   const shown = resolve<JsonSchema>(document, schema) ?? schema;
   const link =
-    name === undefined ? '' : ` <a href="#${escapeHtml(schemaAnchor(name))}" class="muted">(${escapeHtml(name)})</a>`;
+    name === undefined
+      ? ''
+      : ` <a href="#${escapeHtml(schemaAnchor(name))}" class="muted">(${escapeHtml(name)})</a>`;
   return (
     `<details><summary>${name === undefined ? 'Schema' : escapeHtml(name)}</summary>${link}` +
     `<pre>${escapeHtml(JSON.stringify(shown, null, 2))}</pre></details>`
   );
 }
 
-function renderContent(document: OpenApiDocument, content: Readonly<Record<string, OpenApiMediaType>> | undefined) {
+/** A link to the schema in the Schemas section when it is a component, for content shown many times. */
+function renderSchemaLink(document: OpenApiDocument, schema: JsonSchema | undefined): string {
+  const name = componentName(schema);
+  return name === undefined
+    ? renderSchema(document, schema)
+    : `<a href="#${escapeHtml(schemaAnchor(name))}">${escapeHtml(name)}</a>`;
+}
+
+function renderContent(
+  document: OpenApiDocument,
+  content: Readonly<Record<string, OpenApiMediaType>> | undefined,
+  shared = false,
+) {
   return Object.entries(content ?? {})
     .map(
       ([type, media]) =>
-        `<div class="media"><code>${escapeHtml(type)}</code> ${renderSchema(document, media.schema)}</div>`,
+        `<div class="media"><code>${escapeHtml(type)}</code> ` +
+        `${shared ? renderSchemaLink(document, media.schema) : renderSchema(document, media.schema)}</div>`,
     )
     .join('');
 }
@@ -106,7 +123,9 @@ function authLabel(document: OpenApiDocument, operation: OpenApiOperation): { te
 }
 
 function renderParameters(document: OpenApiDocument, operation: OpenApiOperation): string {
-  const parameters = (operation.parameters ?? []).flatMap((item) => resolve<OpenApiParameter>(document, item) ?? []);
+  const parameters = (operation.parameters ?? []).flatMap(
+    (item) => resolve<OpenApiParameter>(document, item) ?? [],
+  );
   if (parameters.length === 0) return '';
   const rows = parameters
     .map(
@@ -141,7 +160,8 @@ function renderResponses(document: OpenApiDocument, operation: OpenApiOperation)
       const kind = status.startsWith('2') ? 'ok' : status.startsWith('4') ? 'client' : 'server';
       return (
         `<tr><td><span class="status status-${kind}">${escapeHtml(status)}</span></td>` +
-        `<td>${inline(response?.description ?? '')}${renderContent(document, response?.content)}</td>` +
+        // Shared responses (the standard problems) link their schema instead of repeating it everywhere.
+        `<td>${inline(response?.description ?? '')}${renderContent(document, response?.content, isReference(item))}</td>` +
         `<td>${headers}</td></tr>`
       );
     })
@@ -313,7 +333,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
     '<body>',
     '<header>',
     `<h1>${escapeHtml(title)} <span class="version">${escapeHtml(version)}</span></h1>`,
-    document.info?.description === undefined ? '' : `<p class="description">${inline(document.info.description)}</p>`,
+    document.info?.description === undefined
+      ? ''
+      : `<p class="description">${inline(document.info.description)}</p>`,
     `<p>Machine-readable: <a href="${escapeHtml(openApiHref(document))}">the OpenAPI 3.1 document</a>.</p>`,
     '</header>',
     `<nav><h2>Contents</h2><ul><li><a href="#authentication">Authentication</a></li>${contents}` +

@@ -9,7 +9,9 @@ export const createApiKeyBodySchema = z
       .enum(API_KEY_SCOPES)
       .default('full')
       .describe('`predict`: prediction routes only. `full`: everything its owner may do.'),
-    owner: usernameSchema.optional().describe('Admins only: create the key for this user. Default: yourself.'),
+    owner: usernameSchema
+      .optional()
+      .describe('Admins only: create the key for this user. Default: yourself.'),
     expiresAt: isoTimestamp.optional().describe('After this time the key stops working.'),
     rateLimitPerMinute: z
       .int()
@@ -34,7 +36,7 @@ export const apiKeySchema = z
     expiresAt: isoTimestamp.optional(),
     revokedAt: isoTimestamp.optional(),
     revokedBy: z.string().optional(),
-    rateLimitPerMinute: z.int().optional(),
+    rateLimitPerMinute: z.int().positive().optional(),
   })
   .meta({ id: 'ApiKey' });
 

@@ -2,15 +2,16 @@
 import { z } from 'zod';
 
 export const problemSchema = z
-  .object({
+  // Loose: a problem may carry extensions (e.g. `retryAfterSeconds`, `limitBytes`), as RFC 9457 allows.
+  .looseObject({
     type: z.url().describe('A URI identifying the kind of problem.'),
     title: z.string().describe('Short, human-readable summary of the kind of problem.'),
-    status: z.int().describe('The HTTP status code.'),
+    status: z.int().min(400).max(599).describe('The HTTP status code.'),
     detail: z.string().describe('What went wrong with this request, in words a person can act on.'),
     instance: z.string().optional().describe('The request path.'),
     requestId: z.string().optional().describe('Quote this when reporting a problem.'),
     field: z.string().optional().describe('The offending field, e.g. `body.name`.'),
-    row: z.int().optional().describe('The offending row (1-based) of a file or batch.'),
+    row: z.int().positive().optional().describe('The offending row (1-based) of a file or batch.'),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details, served as application/problem+json.' });
@@ -24,7 +25,10 @@ export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z
     .object({
       items: z.array(item),
-      nextCursor: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page.'),
+      nextCursor: z
+        .string()
+        .optional()
+        .describe('Pass as `cursor` for the next page; absent on the last page.'),
     })
     .meta({ id });
 }
@@ -35,4 +39,7 @@ export const usernameSchema = z
   .string()
   .min(3)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '#core/auth/principal.ts';
+import { API_KEY_SCOPES, ROLES } from '#core/auth/principal.ts';
+import { isoTimestamp } from './common.ts';
 
 export const dependencyStatusSchema = z.object({
   name: z.string(),
@@ -13,7 +14,7 @@ export const healthSchema = z
     status: z.enum(['ok', 'degraded']),
     version: z.string(),
     stage: z.string(),
-    time: z.string(),
+    time: isoTimestamp,
     dependencies: z.array(dependencyStatusSchema),
   })
   .meta({ id: 'Health' });
@@ -25,6 +26,6 @@ export const callerSchema = z
     role: z.enum(ROLES),
     via: z.enum(['token', 'apiKey']),
     keyId: z.string().optional(),
-    scope: z.enum(['predict', 'full']),
+    scope: z.enum(API_KEY_SCOPES),
   })
   .meta({ id: 'Caller', description: 'The identity the API sees for this request.' });

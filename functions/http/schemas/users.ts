@@ -32,7 +32,8 @@ export const updateUserBodySchema = z
   .refine((body) => body.role !== undefined || body.enabled !== undefined, {
     message: 'Give at least one of role or enabled.',
   })
-  .meta({ id: 'UpdateUserRequest' });
+  // JSON Schema cannot say "one of these two" the way the refine does; minProperties says as much.
+  .meta({ id: 'UpdateUserRequest', minProperties: 1 });
 
 export const userParamsSchema = z.strictObject({ username: usernameSchema });
 

@@ -1,0 +1,318 @@
+import { readFileSync } from 'node:fs';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentSchema } from '#config';
+import { routeList } from '#http/routes.ts';
+import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
+import type { PlatformFunction } from '../../infra/constructs/platform-function.ts';
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+const publicRouteKeys = ['GET /v1/health', 'GET /v1/openapi.json', 'GET /docs'];
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The app as `cdk synth` builds it (cdk.json context), with bundling skipped. */
+function synthesize(context: Record<string, unknown> = {}): PlatformApp & { template: Template } {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const platform = buildPlatformApp({
+    context: { ...cdkJson.context, stage: 'test', 'aws:cdk:bundling-stacks': [], ...context },
+  });
+  platform.app.synth();
+  return { ...platform, template: Template.fromStack(platform.api) };
+}
+
+let platform: PlatformApp;
+let template: Template;
+
+const logicalId = (construct: IConstruct) =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** The statements of a function's execution role (its default policy). */
+function statementsOf(fn: PlatformFunction): Statement[] {
+  const policy = fn.executionRole.node.findChild('DefaultPolicy');
+  const resource = template.toJSON().Resources[logicalId(policy)];
+  return resource.Properties.PolicyDocument.Statement as Statement[];
+}
+
+const actionsOf = (statement: Statement) =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** Statements whose resources point at a resource of the stateful stack (through its export). */
+function statementsOn(fn: PlatformFunction, construct: IConstruct): Statement[] {
+  const id = logicalId(construct);
+  return statementsOf(fn).filter((s) => JSON.stringify(s.Resource).includes(id));
+}
+
+beforeAll(() => {
+  ({ template, ...platform } = synthesize());
+}, 120_000);
+
+describe('PlatformApi routes', () => {
+  it('creates one route per route table entry', () => {
+    // Act
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+
+    // Assess
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routeList.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+  });
+
+  it('leaves only health, openapi.json and docs public', () => {
+    // Act
+    const open = template.findResources('AWS::ApiGatewayV2::Route', {
+      Properties: { AuthorizationType: 'NONE' },
+    });
+
+    // Assess
+    expect(
+      Object.values(open)
+        .map((r) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual([...publicRouteKeys].sort());
+    for (const route of Object.values(open)) expect(route.Properties.AuthorizerId).toBeUndefined();
+  });
+
+  it('puts the Lambda authorizer on every other route', () => {
+    // Prepare
+    const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    const protectedKeys = routeList
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((key) => !publicRouteKeys.includes(key));
+
+    // Act
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (r) => !publicRouteKeys.includes(r.Properties.RouteKey),
+    );
+
+    // Assess
+    expect(routes).toHaveLength(protectedKeys.length);
+    for (const route of routes) {
+      expect(route.Properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+  });
+});
+
+describe('PlatformApi authorizer', () => {
+  it('is one uncached REQUEST authorizer with simple responses and no identity source', () => {
+    // Act
+    const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+
+    // Assess
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]?.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: [],
+    });
+  });
+
+  it('may read the API keys table and nothing it could change', () => {
+    // Prepare
+    const fn = platform.api.api.authorizerFunction;
+
+    // Act
+    const onApiKeys = statementsOn(fn, platform.stateful.storage.tables.apiKeys.table);
+    const onUsage = statementsOn(fn, platform.stateful.storage.tables.usage.table);
+
+    // Assess
+    expect(onApiKeys.flatMap(actionsOf)).toContain('dynamodb:GetItem');
+    expect(onApiKeys.flatMap(actionsOf)).not.toContain('dynamodb:PutItem');
+    expect(onUsage).toEqual([]);
+  });
+});
+
+describe('PlatformFunction', () => {
+  it('runs every function on nodejs22.x, x86_64, traced, logging to its own log group', () => {
+    // Act
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+
+    // Assess
+    expect(functions).toHaveLength(routeList.length + 1);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['x86_64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+      });
+    }
+  });
+
+  it('gives every function the whole environment functions/config.ts requires', () => {
+    // Prepare: every variable without a default, except AWS_REGION, which Lambda sets itself.
+    const required = Object.entries(environmentSchema.shape)
+      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .map(([name]) => name)
+      .filter((name) => name !== 'AWS_REGION');
+
+    // Act
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+
+    // Assess
+    expect(required.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining(required));
+      expect(variables).toMatchObject({
+        SERVICE_VERSION: packageVersion,
+        STAGE: 'test',
+        RATE_LIMIT_PER_MINUTE: expect.stringMatching(/^\d+$/),
+        POWERTOOLS_SERVICE_NAME: 'ml-platform',
+        POWERTOOLS_METRICS_NAMESPACE: 'MlPlatform',
+        POWERTOOLS_LOG_LEVEL: expect.any(String),
+      });
+    }
+  });
+
+  it('writes only to its own log group and uses "*" only for X-Ray', () => {
+    // Act
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+
+    // Assess
+    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(routeList.length + 1);
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    for (const statement of statements) {
+      if (statement.Resource === '*') {
+        expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      }
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
+    }
+  });
+});
+
+describe('PlatformApi grants', () => {
+  it.each(routeList.map((route) => [route.operationId, route] as const))(
+    'grants %s what its route lists, and the usage table when not public',
+    (operationId, route) => {
+      // Prepare
+      const fn = platform.api.api.routeFunctions[operationId] as PlatformFunction;
+      const { tables, buckets } = platform.stateful.storage;
+      const expectedTables: Record<string, string | undefined> = { ...route.grants.tables };
+      if (route.access !== 'public') expectedTables.usage = 'readWrite';
+
+      // Act
+      const tableActions = Object.fromEntries(
+        Object.entries(tables).map(([name, t]) => [name, statementsOn(fn, t.table).flatMap(actionsOf)]),
+      );
+      const bucketActions = Object.fromEntries(
+        Object.entries(buckets).map(([name, b]) => [name, statementsOn(fn, b.bucket).flatMap(actionsOf)]),
+      );
+      const cognitoActions = statementsOn(fn, platform.stateful.auth.userPool).flatMap(actionsOf);
+
+      // Assess
+      for (const [name, actions] of Object.entries(tableActions)) {
+        const grant = expectedTables[name];
+        expect(actions.includes('dynamodb:GetItem'), `${name} read`).toBe(grant !== undefined);
+        expect(actions.includes('dynamodb:PutItem'), `${name} write`).toBe(grant === 'readWrite');
+      }
+      for (const [name, actions] of Object.entries(bucketActions)) {
+        const grant = route.grants.buckets?.[name as keyof typeof buckets];
+        expect(actions.includes('s3:GetObject'), `${name} read`).toBe(grant !== undefined);
+        expect(actions.includes('s3:PutObject'), `${name} write`).toBe(grant === 'readWrite');
+      }
+      expect(cognitoActions.includes('cognito-idp:AdminGetUser')).toBe(route.grants.userPool !== undefined);
+      expect(cognitoActions.includes('cognito-idp:AdminCreateUser')).toBe(route.grants.userPool === 'admin');
+    },
+  );
+});
+
+describe('PlatformApi stage', () => {
+  it('auto-deploys the default stage with throttling and JSON access logs', () => {
+    // Act
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+
+    // Assess
+    expect(stages).toHaveLength(1);
+    const properties = stages[0]?.Properties;
+    expect(properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+      },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+    });
+    expect(JSON.parse(properties.AccessLogSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+    });
+  });
+
+  it('has no CORS configuration unless origins are given', () => {
+    // Act
+    const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0];
+
+    // Assess
+    expect(api?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('outputs the API URL', () => {
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs.ApiUrl?.Value).toBeDefined();
+  });
+});
+
+describe('PlatformApi CORS', () => {
+  it('allows the origins of the corsOrigins context with the API headers', () => {
+    // Prepare
+    const origins = 'https://app.example.com, https://admin.example.com';
+
+    // Act
+    const { template: withCors } = synthesize({ corsOrigins: origins });
+
+    // Assess
+    withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://app.example.com', 'https://admin.example.com'],
+        AllowHeaders: ['authorization', 'content-type', 'x-api-key', 'idempotency-key'],
+        ExposeHeaders: ['x-request-id', 'retry-after'],
+      },
+    });
+  });
+});
+
+describe('PlatformObservability', () => {
+  it('sends an alarm per function and one on API 5xx to an encrypted, TLS-only topic', () => {
+    // Prepare
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0] as string;
+
+    // Act
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+    // Assess
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    expect(alarms).toHaveLength(routeList.length + 2);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(routeList.length + 1);
+    expect(alarms.filter((a) => a.Properties.MetricName === '5xx')).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});

@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bucketDefinitions, tableDefinitions } from '#definitions/storage.ts';
+import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
+
+/** The app as `cdk synth` builds it (cdk.json context), with bundling skipped. */
+function synthesize(context: Record<string, unknown> = {}): PlatformApp & { template: Template } {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const platform = buildPlatformApp({
+    context: { ...cdkJson.context, stage: 'test', 'aws:cdk:bundling-stacks': [], ...context },
+  });
+  platform.app.synth();
+  return { ...platform, template: Template.fromStack(platform.stateful) };
+}
+
+let template: Template;
+
+beforeAll(() => {
+  ({ template } = synthesize());
+}, 120_000);
+
+describe('PlatformStorage tables', () => {
+  it('builds one on-demand, retained, encrypted table with point-in-time recovery per definition', () => {
+    // Prepare
+    const definitions = Object.values(tableDefinitions);
+
+    // Act
+    const tables = template.findResources('AWS::DynamoDB::GlobalTable');
+
+    // Assess
+    expect(Object.keys(tables)).toHaveLength(definitions.length);
+    for (const table of Object.values(tables)) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+      expect(table.Properties.Replicas).toHaveLength(1);
+      expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
+    }
+  });
+
+  it.each(Object.values(tableDefinitions))('gives $id its keys, indexes and TTL attribute', (definition) => {
+    // Prepare
+    const keySchema = [
+      { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+      ...('sortKey' in definition ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' }] : []),
+    ];
+    const ttl =
+      'timeToLiveAttribute' in definition
+        ? { AttributeName: definition.timeToLiveAttribute, Enabled: true }
+        : Match.absent();
+    const indexes =
+      definition.globalIndexes.length > 0
+        ? definition.globalIndexes.map((index) =>
+            Match.objectLike({
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+                ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
+              ],
+            }),
+          )
+        : Match.absent();
+
+    // Act
+    const matching = template.findResources('AWS::DynamoDB::GlobalTable', {
+      Properties: { KeySchema: keySchema, TimeToLiveSpecification: ttl, GlobalSecondaryIndexes: indexes },
+    });
+
+    // Assess
+    expect(Object.keys(matching)).toHaveLength(1);
+  });
+});
+
+describe('PlatformStorage buckets', () => {
+  it('blocks public access, encrypts and keeps every bucket', () => {
+    // Prepare
+    const expected = Object.keys(bucketDefinitions).length + 1; // + the access-log bucket
+
+    // Act
+    const buckets = template.findResources('AWS::S3::Bucket');
+
+    // Assess
+    expect(Object.keys(buckets)).toHaveLength(expected);
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: Match.stringLikeRegexp('^(AES256|aws:kms)$') } },
+      ]);
+    }
+  });
+
+  it('denies every request that does not use TLS, on every bucket', () => {
+    // Prepare
+    const bucketIds = Object.keys(template.findResources('AWS::S3::Bucket'));
+
+    // Act
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+
+    // Assess
+    for (const bucketId of bucketIds) {
+      const policy = policies.find((p) => p.Properties.Bucket.Ref === bucketId);
+      expect(policy, `bucket policy of ${bucketId}`).toBeDefined();
+      expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it.each(Object.values(bucketDefinitions))(
+    'versions $id, logs its access and aborts stale uploads',
+    (definition) => {
+      // Prepare
+      const logBucketId = Object.keys(
+        template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.absent() } }),
+      )[0];
+
+      // Act
+      const matching = template.findResources('AWS::S3::Bucket', {
+        Properties: {
+          VersioningConfiguration: { Status: 'Enabled' },
+          LoggingConfiguration: {
+            DestinationBucketName: { Ref: logBucketId },
+            LogFilePrefix: `${definition.id.toLowerCase()}/`,
+          },
+          LifecycleConfiguration: {
+            Rules: Match.arrayWith([
+              Match.objectLike({
+                AbortIncompleteMultipartUpload: {
+                  DaysAfterInitiation: definition.abortIncompleteUploadsAfterDays,
+                },
+                Status: 'Enabled',
+              }),
+            ]),
+          },
+        },
+      });
+
+      // Assess
+      expect(Object.keys(matching)).toHaveLength(1);
+    },
+  );
+});
+
+describe('PlatformAuth', () => {
+  it('builds an invitation-only, retained user pool with a strong password policy and optional TOTP', () => {
+    // Prepare
+    const expected = {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      AliasAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: Match.anyValue(),
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+    };
+
+    // Act
+    const pools = template.findResources('AWS::Cognito::UserPool', { Properties: expected });
+
+    // Assess
+    expect(Object.values(pools)).toHaveLength(1);
+    const pool = Object.values(pools)[0];
+    expect(pool?.DeletionPolicy).toBe('Retain');
+    expect(pool?.Properties.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(8);
+  });
+
+  it('creates the admin and user groups', () => {
+    // Act
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup'));
+
+    // Assess
+    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(['admin', 'user']);
+  });
+
+  it('creates one public app client with SRP and password flows and one-hour tokens', () => {
+    // Act
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+
+    // Assess
+    expect(clients).toHaveLength(1);
+    expect(clients[0]?.Properties).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+    });
+  });
+
+  it('outputs the user pool id and the client id', () => {
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs.UserPoolId?.Value).toEqual({ Ref: expect.stringMatching(/^AuthUserPool/) });
+    expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: expect.stringMatching(/^AuthUserPoolAppClient/) });
+  });
+});
