@@ -96,7 +96,7 @@ describe('PlatformStorage buckets', () => {
         RestrictPublicBuckets: true,
       });
       expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
-        { ServerSideEncryptionByDefault: { SSEAlgorithm: Match.stringLikeRegexp('^(AES256|aws:kms)$') } },
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms)$/) } },
       ]);
     }
   });
