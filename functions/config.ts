@@ -30,6 +30,9 @@ export const environmentSchema = z.object({
   API_KEYS_TABLE: z.string().min(1),
   USAGE_TABLE: z.string().min(1),
   IDEMPOTENCY_TABLE: z.string().min(1),
+  MODELS_TABLE: z.string().min(1),
+  MODEL_VERSIONS_TABLE: z.string().min(1),
+  MODEL_UPLOADS_TABLE: z.string().min(1),
   DATASETS_BUCKET: z.string().min(3),
   MODELS_BUCKET: z.string().min(3),
 
@@ -50,6 +53,10 @@ export const environmentSchema = z.object({
     .max(6 * 1024 * 1024)
     .default(1024 * 1024),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** Largest model file a version may have (bytes). */
+  MAX_MODEL_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  /** Memory the prediction function may spend on loaded models before evicting the least recently used. */
+  MODEL_CACHE_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
 
   /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
@@ -63,7 +70,14 @@ export interface PlatformConfig {
   readonly region: string;
   readonly serviceVersion: string;
   readonly stage: string;
-  readonly tables: { readonly apiKeys: string; readonly usage: string; readonly idempotency: string };
+  readonly tables: {
+    readonly apiKeys: string;
+    readonly usage: string;
+    readonly idempotency: string;
+    readonly models: string;
+    readonly modelVersions: string;
+    readonly modelUploads: string;
+  };
   readonly buckets: { readonly datasets: string; readonly models: string };
   readonly auth: {
     readonly userPoolId: string;
@@ -75,6 +89,8 @@ export interface PlatformConfig {
     readonly ratePerMinute: number;
     readonly maxRequestBodyBytes: number;
     readonly idempotencyTtlSeconds: number;
+    readonly maxModelBytes: number;
+    readonly modelCacheBytes: number;
   };
   readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly cognito?: string };
 }
@@ -102,7 +118,14 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
     region: e.AWS_REGION,
     serviceVersion: e.SERVICE_VERSION,
     stage: e.STAGE,
-    tables: { apiKeys: e.API_KEYS_TABLE, usage: e.USAGE_TABLE, idempotency: e.IDEMPOTENCY_TABLE },
+    tables: {
+      apiKeys: e.API_KEYS_TABLE,
+      usage: e.USAGE_TABLE,
+      idempotency: e.IDEMPOTENCY_TABLE,
+      models: e.MODELS_TABLE,
+      modelVersions: e.MODEL_VERSIONS_TABLE,
+      modelUploads: e.MODEL_UPLOADS_TABLE,
+    },
     buckets: { datasets: e.DATASETS_BUCKET, models: e.MODELS_BUCKET },
     auth: {
       userPoolId: e.USER_POOL_ID,
@@ -114,6 +137,8 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
       idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+      maxModelBytes: e.MAX_MODEL_BYTES,
+      modelCacheBytes: e.MODEL_CACHE_BYTES,
     },
     endpoints: {
       dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,

@@ -71,6 +71,41 @@ export const tableDefinitions = {
     timeToLiveAttribute: 'expiresAt',
     description: 'Responses of creating POSTs, replayed when a client retries with the same Idempotency-Key.',
   },
+  models: {
+    id: 'Models',
+    envVar: 'MODELS_TABLE',
+    partitionKey: { name: 'name', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byOwner',
+        partitionKey: { name: 'ownerId', type: 'S' },
+        sortKey: { name: 'name', type: 'S' },
+      },
+      // Sparse: only team-visible models carry `visibility`.
+      {
+        indexName: 'byVisibility',
+        partitionKey: { name: 'visibility', type: 'S' },
+        sortKey: { name: 'name', type: 'S' },
+      },
+    ],
+    description: 'Registered models: owner, task, tags, visibility, aliases and the version counter.',
+  },
+  modelVersions: {
+    id: 'ModelVersions',
+    envVar: 'MODEL_VERSIONS_TABLE',
+    partitionKey: { name: 'modelName', type: 'S' },
+    sortKey: { name: 'version', type: 'N' },
+    globalIndexes: [],
+    description: 'Immutable model versions: artifact, checksum, signature, metrics, lineage, approval trail.',
+  },
+  modelUploads: {
+    id: 'ModelUploads',
+    envVar: 'MODEL_UPLOADS_TABLE',
+    partitionKey: { name: 'uploadId', type: 'S' },
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
+    description: 'Pending presigned model uploads, waiting to be committed as versions.',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export const bucketDefinitions = {

@@ -21,7 +21,7 @@ describe('local platform restart', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'survives restarts' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<{ apiKey: string }>);
     const port = (url: string) => Number(new URL(url).port);
     const ports = {
       api: port(first.apiUrl),
@@ -39,7 +39,7 @@ describe('local platform restart', () => {
       expect(viaKey.status).toBe(200);
       const viaOldToken = await fetch(`${second.apiUrl}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(viaOldToken.status).toBe(200);
-      expect((await viaOldToken.json()).username).toBe('alice');
+      expect(((await viaOldToken.json()) as { username: string }).username).toBe('alice');
     } finally {
       await second.close();
     }

@@ -6,6 +6,9 @@ const valid = {
   API_KEYS_TABLE: 'keys',
   USAGE_TABLE: 'usage',
   IDEMPOTENCY_TABLE: 'idem',
+  MODELS_TABLE: 'models',
+  MODEL_VERSIONS_TABLE: 'versions',
+  MODEL_UPLOADS_TABLE: 'uploads',
   DATASETS_BUCKET: 'datasets-bucket',
   MODELS_BUCKET: 'models-bucket',
   USER_POOL_ID: 'eu-west-1_abc',
@@ -24,7 +27,7 @@ describe('parseConfig', () => {
 
   it('applies defaults and coerces numbers', () => {
     const config = parseConfig({ ...valid, RATE_LIMIT_PER_MINUTE: '42' });
-    expect(config.limits).toEqual({
+    expect(config.limits).toMatchObject({
       ratePerMinute: 42,
       maxRequestBodyBytes: 1024 * 1024,
       idempotencyTtlSeconds: 3600,

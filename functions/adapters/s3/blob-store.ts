@@ -66,10 +66,15 @@ export class S3BlobStore {
     await this.#client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  async presignedUploadUrl(key: string, contentType: string, expiresInSeconds: number): Promise<string> {
+  async size(key: string): Promise<number | undefined> {
+    return (await this.head(key))?.size;
+  }
+
+  /** A URL to PUT one object to; with a content type, the upload must send the same `content-type`. */
+  async presignedUploadUrl(key: string, expiresInSeconds: number, contentType?: string): Promise<string> {
     return getSignedUrl(
       this.#client,
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ...(contentType ? { ContentType: contentType } : {}) }),
       { expiresIn: expiresInSeconds },
     );
   }

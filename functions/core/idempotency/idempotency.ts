@@ -34,14 +34,14 @@ export function idempotencyRecordId(subject: string, operation: string, key: str
   return `${subject}|${operation}|${key}`;
 }
 
-export function requestHash(body: string | undefined): string {
+export function requestHash(body: Uint8Array | string | undefined): string {
   return createHash('sha256')
     .update(body ?? '')
     .digest('hex');
 }
 
 export async function runIdempotently(
-  request: { subject: string; operation: string; key: string; body: string | undefined },
+  request: { subject: string; operation: string; key: string; body: Uint8Array | string | undefined },
   store: IdempotencyStore,
   ttlSeconds: number,
   now: () => Date,

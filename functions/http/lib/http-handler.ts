@@ -24,7 +24,7 @@ import { logger, metrics, tracer } from '#observability';
 import { idempotencyStore, rateCounter } from '../../adapters/dependencies.ts';
 import type { RouteDefinition } from '../routes.ts';
 import { principalFromContext } from './authorizer-context.ts';
-import { type ParsedInput, parseRequestInput, rawBody } from './request-input.ts';
+import { bodyBytes, type ParsedInput, parseRequestInput } from './request-input.ts';
 
 type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
 type RequestPart<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> = R['request'] extends {
@@ -38,6 +38,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   readonly params: RequestPart<R, 'params'>;
   readonly query: RequestPart<R, 'query'>;
   readonly body: RequestPart<R, 'body'>;
+  /** Set when the route takes binary bodies and this request sent one (then `body` is undefined). */
+  readonly binary: Uint8Array | undefined;
   readonly requestId: string;
   readonly event: APIGatewayProxyEventV2;
 }
@@ -153,6 +155,7 @@ export function httpHandler<const R extends RouteDefinition>(
       params: input.params,
       query: input.query,
       body: input.body,
+      binary: input.binary,
       requestId: requestIdOf(event),
       event,
     } as HttpRequest<R>;
@@ -165,7 +168,7 @@ export function httpHandler<const R extends RouteDefinition>(
         subject: rateSubject(context.principal),
         operation: route.operationId,
         key: idempotencyKey,
-        body: rawBody(event),
+        body: bodyBytes(event),
       },
       idempotencyStore,
       config().limits.idempotencyTtlSeconds,

@@ -7,9 +7,22 @@ import type { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#core/errors.ts';
 import type { RouteDefinition } from '../routes.ts';
 
+export function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
 export function rawBody(event: APIGatewayProxyEventV2): string | undefined {
   if (event.body === undefined || event.body === null) return undefined;
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function checkSize(size: number, maxBytes: number): void {
+  if (size > maxBytes) {
+    throw new PayloadTooLargeError(`The body is ${size} bytes; this route accepts at most ${maxBytes}.`, {
+      limitBytes: maxBytes,
+    });
+  }
 }
 
 function issuesOf(location: string, error: z.ZodError): { field: string; message: string }[] {
@@ -33,15 +46,9 @@ function validate(location: string, schema: z.ZodType | undefined, value: unknow
 
 function parseJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   const text = rawBody(event);
-  const size = text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
-  if (size > maxBytes) {
-    throw new PayloadTooLargeError(`The body is ${size} bytes; this route accepts at most ${maxBytes}.`, {
-      limitBytes: maxBytes,
-    });
-  }
-  if (text === undefined || text.length === 0) {
-    throw new ValidationError('This route needs a JSON body.', [{ field: 'body', message: 'required' }]);
-  }
+  checkSize(text === undefined ? 0 : Buffer.byteLength(text, 'utf8'), maxBytes);
+  // An empty body is left to the route's schema, which may allow it.
+  if (text === undefined || text.length === 0) return undefined;
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(
@@ -66,7 +73,11 @@ export interface ParsedInput {
   params: unknown;
   query: unknown;
   body: unknown;
+  /** The raw bytes, when the route takes binary bodies and the request sent one. */
+  binary?: Uint8Array;
 }
+
+const BINARY_CONTENT_TYPE = /^application\/octet-stream\b/i;
 
 export function parseRequestInput(
   route: RouteDefinition,
@@ -83,6 +94,12 @@ export function parseRequestInput(
     }
     return { params, query, body: undefined };
   }
-  const body = validate('body', request.body, parseJsonBody(event, request.maxBodyBytes ?? maxBodyBytes));
+  const limit = request.maxBodyBytes ?? maxBodyBytes;
+  if (request.binary === true && BINARY_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
+    const bytes = bodyBytes(event) ?? Buffer.alloc(0);
+    checkSize(bytes.byteLength, limit);
+    return { params, query, body: undefined, binary: bytes };
+  }
+  const body = validate('body', request.body, parseJsonBody(event, limit));
   return { params, query, body };
 }

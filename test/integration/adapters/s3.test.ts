@@ -33,7 +33,7 @@ describe('S3BlobStore', () => {
   it('accepts an upload through a presigned URL and serves it through another', async () => {
     const store = new S3BlobStore(emulators.s3, emulators.bucketNames.datasets);
     const body = 'sepal_length,species\n5.1,setosa\n';
-    const uploadUrl = await store.presignedUploadUrl('uploads/iris.csv', 'text/csv', 300);
+    const uploadUrl = await store.presignedUploadUrl('uploads/iris.csv', 300, 'text/csv');
     const put = await fetch(uploadUrl, { method: 'PUT', body, headers: { 'content-type': 'text/csv' } });
     expect(put.status).toBe(200);
     const download = await fetch(await store.presignedDownloadUrl('uploads/iris.csv', 300));

@@ -1,0 +1,74 @@
+/** What the registry use cases need from storage and from the model runtime. */
+import type { Page, PageRequest } from '../pagination.ts';
+import type { AliasRecord, AuditEntry, ModelRecord, ModelSignature, VersionRecord, VersionStatus } from './model-records.ts';
+
+export type ModelFilter =
+  | { readonly ownerId: string; readonly tag?: string }
+  | { readonly teamVisible: true; readonly tag?: string }
+  | { readonly tag?: string };
+
+export interface ModelRepository {
+  /** Fails with ConflictError when the name is taken. */
+  create(model: ModelRecord): Promise<void>;
+  get(name: string): Promise<ModelRecord | undefined>;
+  /** One owner's models, team-visible ones, or (neither given) all; `tag` keeps those carrying it. */
+  list(filter: ModelFilter, page: PageRequest): Promise<Page<ModelRecord>>;
+  update(
+    name: string,
+    change: { description?: string; tags?: readonly string[]; teamVisible?: boolean },
+    at: string,
+  ): Promise<ModelRecord>;
+  /** Atomically hands out the next version number (an atomic counter on the model row). */
+  nextVersionNumber(name: string): Promise<number>;
+  /** Sets (or, with undefined, removes) one alias on the model row. */
+  setAlias(name: string, alias: string, record: AliasRecord | undefined): Promise<ModelRecord>;
+  /** Deletes the model row only if it still has no aliases. */
+  deleteIfNoAliases(name: string): Promise<void>;
+}
+
+export interface VersionRepository {
+  /** Fails with ConflictError if the number exists: versions are immutable. */
+  create(version: VersionRecord): Promise<void>;
+  get(modelName: string, version: number): Promise<VersionRecord | undefined>;
+  /** Newest first. */
+  list(modelName: string, page: PageRequest): Promise<Page<VersionRecord>>;
+  /** Changes the status if it is still `expected`, appending the audit entry. */
+  changeStatus(modelName: string, version: number, expected: VersionStatus, entry: AuditEntry): Promise<VersionRecord>;
+  delete(modelName: string, version: number): Promise<void>;
+}
+
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly modelName: string;
+  readonly ownerId: string;
+  readonly stagingKey: string;
+  readonly createdAt: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+export interface UploadRepository {
+  create(upload: UploadRecord): Promise<void>;
+  get(uploadId: string): Promise<UploadRecord | undefined>;
+  delete(uploadId: string): Promise<void>;
+}
+
+export interface ArtifactStore {
+  put(key: string, bytes: Uint8Array): Promise<unknown>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  size(key: string): Promise<number | undefined>;
+  delete(key: string): Promise<void>;
+  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** What loading a model file in the runtime tells us; it throws UnprocessableError when it cannot load. */
+export interface ValidatedModel {
+  readonly framework: string;
+  readonly producer?: string;
+  readonly opsets?: Readonly<Record<string, number>>;
+  readonly signature: ModelSignature;
+}
+
+export interface ModelValidator {
+  validate(bytes: Uint8Array): Promise<ValidatedModel>;
+}

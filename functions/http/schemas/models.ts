@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import {
+  ALIAS_NAME_PATTERN,
+  MODEL_NAME_PATTERN,
+  MODEL_TASKS,
+  VERSION_STATUSES,
+} from '#core/registry/model-records.ts';
+import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
+
+export const modelNameSchema = z
+  .string()
+  .regex(MODEL_NAME_PATTERN, 'lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"');
+
+const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,49}$/, 'lowercase tag of up to 50 characters');
+
+export const createModelBodySchema = z
+  .strictObject({
+    name: modelNameSchema.describe('Unique, URL-safe; it appears in prediction URLs.'),
+    description: z.string().max(2000).default(''),
+    task: z.enum(MODEL_TASKS).default('other'),
+    tags: z.array(tagSchema).max(20).default([]),
+    teamVisible: z.boolean().default(false).describe('Let every user read the model and call it for predictions.'),
+  })
+  .meta({ id: 'CreateModelRequest' });
+
+export const updateModelBodySchema = z
+  .strictObject({
+    description: z.string().max(2000).optional(),
+    tags: z.array(tagSchema).max(20).optional(),
+    teamVisible: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change.' })
+  .meta({ id: 'UpdateModelRequest', minProperties: 1 });
+
+const aliasRouteSchema = z.object({
+  version: z.int().positive(),
+  weight: z.int().min(1).max(100).describe('Percent of the traffic.'),
+});
+
+export const modelSchema = z
+  .object({
+    name: z.string(),
+    ownerId: z.string(),
+    ownerUsername: z.string(),
+    description: z.string(),
+    task: z.enum(MODEL_TASKS),
+    tags: z.array(z.string()),
+    teamVisible: z.boolean(),
+    createdAt: isoTimestamp,
+    updatedAt: isoTimestamp,
+    latestVersion: z.int().nonnegative().describe('The highest version number handed out so far.'),
+    aliases: z.record(
+      z.string(),
+      z.object({ routes: z.array(aliasRouteSchema), updatedAt: isoTimestamp, updatedBy: z.string() }),
+    ),
+  })
+  .meta({ id: 'Model' });
+
+export const modelPageSchema = pageOf(modelSchema, 'ModelPage');
+
+export const listModelsQuerySchema = paginationQuerySchema.extend({
+  ownerId: z.string().min(1).max(128).optional().describe('Admins only: the models of this owner.'),
+  tag: tagSchema.optional().describe('Only models carrying this tag.'),
+  visibility: z.enum(['team']).optional().describe('`team`: the team-visible models of every owner.'),
+});
+
+export const modelParamsSchema = z.strictObject({ name: modelNameSchema });
+
+const tensorSchema = z.object({
+  name: z.string(),
+  type: z.string().describe('Element type (`float32`, `int64`, `string`…) or a non-tensor type.'),
+  shape: z
+    .array(z.union([z.int(), z.string(), z.null()]))
+    .nullable()
+    .describe('Fixed sizes as numbers, symbolic dimensions by name (null when unnamed).'),
+});
+
+export const signatureSchema = z
+  .object({
+    inputs: z.array(tensorSchema),
+    outputs: z.array(tensorSchema),
+    kind: z.enum(['classifier', 'regressor', 'other']),
+    classLabels: z.array(z.union([z.number(), z.string()])).optional(),
+  })
+  .meta({ id: 'ModelSignature', description: 'Read from the ONNX graph when the version was registered.' });
+
+const auditEntrySchema = z.object({
+  at: isoTimestamp,
+  by: z.string(),
+  from: z.enum(VERSION_STATUSES).nullable(),
+  to: z.enum(VERSION_STATUSES),
+  comment: z.string().optional(),
+});
+
+export const lineageSchema = z.object({
+  datasetName: z.string().optional(),
+  datasetVersion: z.int().optional(),
+  trainingJobId: z.string().optional(),
+  featureSetId: z.string().optional(),
+  algorithm: z.string().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  codeVersion: z.string().optional(),
+});
+
+export const versionSchema = z
+  .object({
+    modelName: z.string(),
+    version: z.int().positive(),
+    status: z.enum(VERSION_STATUSES),
+    sizeBytes: z.int().positive(),
+    sha256: z.string(),
+    framework: z.string().describe('Guessed from the ONNX producer: scikit-learn, pytorch, xgboost…'),
+    producer: z.string().optional(),
+    opsets: z.record(z.string(), z.int()).optional(),
+    signature: signatureSchema,
+    createdBy: z.string(),
+    createdAt: isoTimestamp,
+    metrics: z.record(z.string(), z.unknown()),
+    metadata: z.record(z.string(), z.unknown()),
+    lineage: lineageSchema.optional(),
+    auditTrail: z.array(auditEntrySchema).describe('Every status change: who, when, from → to, comment.'),
+  })
+  .meta({ id: 'ModelVersion' });
+
+export const versionPageSchema = pageOf(versionSchema, 'ModelVersionPage');
+
+const versionExtrasShape = {
+  metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+};
+
+export const registerVersionBodySchema = z
+  .strictObject({
+    modelBase64: z.base64().describe('The ONNX file, base64-encoded (or send the raw file as application/octet-stream).'),
+    ...versionExtrasShape,
+  })
+  .meta({ id: 'RegisterVersionRequest' });
+
+export const commitUploadBodySchema = z
+  .strictObject(versionExtrasShape)
+  .optional()
+  .default({})
+  .meta({ id: 'CommitUploadRequest' });
+
+export const uploadSchema = z
+  .object({
+    uploadId: z.string(),
+    uploadUrl: z.url().describe('PUT the file here (no other headers needed), then commit.'),
+    method: z.literal('PUT'),
+    expiresAt: isoTimestamp,
+    maxBytes: z.int().positive(),
+  })
+  .meta({ id: 'ModelUpload' });
+
+export const versionParamsSchema = z.strictObject({
+  name: modelNameSchema,
+  version: z.coerce.number().int().positive(),
+});
+
+export const uploadParamsSchema = z.strictObject({ name: modelNameSchema, uploadId: z.uuid() });
+
+export const reviewBodySchema = z
+  .strictObject({ comment: z.string().trim().min(1).max(1000).optional() })
+  .optional()
+  .default({})
+  .meta({ id: 'ReviewRequest' });
+
+export const rejectBodySchema = z
+  .strictObject({ comment: z.string().trim().min(1).max(1000).describe('Why, for the audit trail.') })
+  .meta({ id: 'RejectRequest' });
+
+export const aliasParamsSchema = z.strictObject({
+  name: modelNameSchema,
+  alias: z.string().regex(ALIAS_NAME_PATTERN, 'lowercase letter first, then letters, digits or "-", up to 32'),
+});
+
+export const setAliasBodySchema = z
+  .union([
+    z.strictObject({ version: z.int().positive() }),
+    z.strictObject({ split: z.array(aliasRouteSchema).min(2).max(10).describe('Weights sum to 100.') }),
+  ])
+  .meta({ id: 'SetAliasRequest' });
