@@ -54,9 +54,17 @@ export const environmentSchema = z.object({
     .default(1024 * 1024),
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** Largest model file a version may have (bytes). */
-  MAX_MODEL_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  MAX_MODEL_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * 1024 * 1024),
   /** Memory the prediction function may spend on loaded models before evicting the least recently used. */
-  MODEL_CACHE_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  MODEL_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
 
   /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,

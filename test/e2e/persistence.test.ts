@@ -37,7 +37,9 @@ describe('local platform restart', () => {
     try {
       const viaKey = await fetch(`${second.apiUrl}/v1/me`, { headers: { 'x-api-key': created.apiKey } });
       expect(viaKey.status).toBe(200);
-      const viaOldToken = await fetch(`${second.apiUrl}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+      const viaOldToken = await fetch(`${second.apiUrl}/v1/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(viaOldToken.status).toBe(200);
       expect(((await viaOldToken.json()) as { username: string }).username).toBe('alice');
     } finally {

@@ -150,7 +150,7 @@ describe('PlatformFunction', () => {
         Architectures: ['x86_64'],
         TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
-        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
     }
   });
@@ -179,6 +179,30 @@ describe('PlatformFunction', () => {
         POWERTOOLS_LOG_LEVEL: expect.any(String),
       });
     }
+  });
+
+  it('applies the function settings of the route table, with the onnxruntime layer where asked', () => {
+    // Prepare
+    const tuned = routeList.filter((route) => route.function !== undefined);
+    const layers = Object.keys(template.findResources('AWS::Lambda::LayerVersion'));
+
+    // Act
+    const properties = tuned.map((route) => {
+      const fn = platform.api.api.routeFunctions[route.operationId] as PlatformFunction;
+      return { route, fn: template.toJSON().Resources[logicalId(fn)].Properties };
+    });
+
+    // Assess
+    expect(layers).toHaveLength(tuned.some((route) => route.function?.onnxRuntime) ? 1 : 0);
+    for (const { route, fn } of properties) {
+      if (route.function?.memoryMb) expect(fn.MemorySize).toBe(route.function.memoryMb);
+      if (route.function?.timeoutSeconds) expect(fn.Timeout).toBe(route.function.timeoutSeconds);
+      expect(fn.Layers).toEqual(route.function?.onnxRuntime ? [{ Ref: layers[0] }] : undefined);
+    }
+    template.allResourcesProperties('AWS::Lambda::LayerVersion', {
+      CompatibleRuntimes: ['nodejs22.x'],
+      CompatibleArchitectures: ['x86_64'],
+    });
   });
 
   it('writes only to its own log group and uses "*" only for X-Ray', () => {

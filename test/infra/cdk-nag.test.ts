@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -59,6 +60,17 @@ describe('AwsSolutionsChecks on the platform app', () => {
     // Assess
     expect(result.violations.map((v) => `${v.severity} ${v.ruleName}`)).toEqual([]);
     expect(result.success).toBe(true);
+  });
+
+  it('leaves no warning or error annotation on either stack', () => {
+    // Act
+    const annotations = [platform.stateful, platform.api].flatMap((stack) => [
+      ...Annotations.fromStack(stack).findWarning('*', Match.anyValue()),
+      ...Annotations.fromStack(stack).findError('*', Match.anyValue()),
+    ]);
+
+    // Assess
+    expect(annotations.map((a) => `${a.id}: ${String(a.entry.data)}`)).toEqual([]);
   });
 
   it('acknowledges on resources only, never on a whole stack or the app, each with a reason', () => {

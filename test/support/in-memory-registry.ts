@@ -1,7 +1,13 @@
 /** In-memory registry ports for unit tests of the use cases (the DynamoDB and S3 adapters are tested on the emulators). */
 import { ConflictError, NotFoundError } from '../../functions/core/errors.ts';
 import type { Page, PageRequest } from '../../functions/core/pagination.ts';
-import type { AliasRecord, AuditEntry, ModelRecord, VersionRecord, VersionStatus } from '../../functions/core/registry/model-records.ts';
+import type {
+  AliasRecord,
+  AuditEntry,
+  ModelRecord,
+  VersionRecord,
+  VersionStatus,
+} from '../../functions/core/registry/model-records.ts';
 import type {
   ArtifactStore,
   ModelFilter,
@@ -78,7 +84,9 @@ export class InMemoryVersions implements VersionRepository {
     return this.rows.get(`${modelName}#${version}`);
   }
   async list(modelName: string, request: PageRequest) {
-    const all = [...this.rows.values()].filter((v) => v.modelName === modelName).sort((a, b) => b.version - a.version);
+    const all = [...this.rows.values()]
+      .filter((v) => v.modelName === modelName)
+      .sort((a, b) => b.version - a.version);
     return page(all, request);
   }
   async changeStatus(modelName: string, version: number, expected: VersionStatus, entry: AuditEntry) {

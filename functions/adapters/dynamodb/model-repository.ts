@@ -41,18 +41,29 @@ export class DynamoDbModelRepository implements ModelRepository {
   async create(model: ModelRecord): Promise<void> {
     try {
       await this.#client.send(
-        new PutCommand({ TableName: this.#tableName, Item: toItem(model), ConditionExpression: 'attribute_not_exists(#n)', ExpressionAttributeNames: { '#n': 'name' } }),
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: toItem(model),
+          ConditionExpression: 'attribute_not_exists(#n)',
+          ExpressionAttributeNames: { '#n': 'name' },
+        }),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError(`A model named ${model.name} exists already.`, { field: 'body.name' }, { cause: error });
+        throw new ConflictError(
+          `A model named ${model.name} exists already.`,
+          { field: 'body.name' },
+          { cause: error },
+        );
       }
       throw error;
     }
   }
 
   async get(name: string): Promise<ModelRecord | undefined> {
-    const result = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { name }, ConsistentRead: true }));
+    const result = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: { name }, ConsistentRead: true }),
+    );
     return result.Item === undefined ? undefined : fromItem(result.Item);
   }
 
@@ -61,7 +72,11 @@ export class DynamoDbModelRepository implements ModelRepository {
       filter.tag === undefined
         ? {}
         : { FilterExpression: 'contains(tags, :tag)', ExpressionAttributeValues: { ':tag': filter.tag } };
-    const common = { TableName: this.#tableName, Limit: page.limit, ExclusiveStartKey: decodeCursor(page.cursor) };
+    const common = {
+      TableName: this.#tableName,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    };
     let result: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
     if ('ownerId' in filter) {
       result = await this.#client.send(
@@ -126,7 +141,12 @@ export class DynamoDbModelRepository implements ModelRepository {
   async setAlias(name: string, alias: string, record: AliasRecord | undefined): Promise<ModelRecord> {
     return record === undefined
       ? this.#conditionalUpdate(name, 'REMOVE aliases.#alias', {}, { '#alias': alias })
-      : this.#conditionalUpdate(name, 'SET aliases.#alias = :record', { ':record': record }, { '#alias': alias });
+      : this.#conditionalUpdate(
+          name,
+          'SET aliases.#alias = :record',
+          { ':record': record },
+          { '#alias': alias },
+        );
   }
 
   async deleteIfNoAliases(name: string): Promise<void> {
@@ -141,7 +161,11 @@ export class DynamoDbModelRepository implements ModelRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError('An alias was set on the model meanwhile; remove it first.', {}, { cause: error });
+        throw new ConflictError(
+          'An alias was set on the model meanwhile; remove it first.',
+          {},
+          { cause: error },
+        );
       }
       throw error;
     }

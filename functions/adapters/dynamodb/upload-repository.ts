@@ -13,7 +13,11 @@ export class DynamoDbUploadRepository implements UploadRepository {
 
   async create(upload: UploadRecord): Promise<void> {
     await this.#client.send(
-      new PutCommand({ TableName: this.#tableName, Item: upload, ConditionExpression: 'attribute_not_exists(uploadId)' }),
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: upload,
+        ConditionExpression: 'attribute_not_exists(uploadId)',
+      }),
     );
   }
 

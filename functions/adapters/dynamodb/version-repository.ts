@@ -34,7 +34,11 @@ export class DynamoDbVersionRepository implements VersionRepository {
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError(`Version ${version.version} of ${version.modelName} exists already.`, {}, { cause: error });
+        throw new ConflictError(
+          `Version ${version.version} of ${version.modelName} exists already.`,
+          {},
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -59,7 +63,10 @@ export class DynamoDbVersionRepository implements VersionRepository {
         ExclusiveStartKey: decodeCursor(page.cursor),
       }),
     );
-    return { items: (result.Items ?? []) as VersionRecord[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []) as VersionRecord[],
+      nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 
   async changeStatus(
@@ -83,7 +90,11 @@ export class DynamoDbVersionRepository implements VersionRepository {
       return result.Attributes as VersionRecord;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new ConflictError(`Version ${version} changed status meanwhile; read it again.`, {}, { cause: error });
+        throw new ConflictError(
+          `Version ${version} changed status meanwhile; read it again.`,
+          {},
+          { cause: error },
+        );
       }
       throw error;
     }

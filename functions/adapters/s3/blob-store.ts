@@ -74,7 +74,11 @@ export class S3BlobStore {
   async presignedUploadUrl(key: string, expiresInSeconds: number, contentType?: string): Promise<string> {
     return getSignedUrl(
       this.#client,
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, ...(contentType ? { ContentType: contentType } : {}) }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(contentType ? { ContentType: contentType } : {}),
+      }),
       { expiresIn: expiresInSeconds },
     );
   }

@@ -47,9 +47,12 @@ export async function setAlias(
       throw new UnprocessableError(`Model ${name} has no version ${route.version}.`, { field: 'body' });
     }
     if (version.status !== 'approved') {
-      throw new UnprocessableError(`Version ${route.version} is ${version.status}; aliases point at approved versions only.`, {
-        field: 'body',
-      });
+      throw new UnprocessableError(
+        `Version ${route.version} is ${version.status}; aliases point at approved versions only.`,
+        {
+          field: 'body',
+        },
+      );
     }
   }
   return deps.models.setAlias(name, alias, {
@@ -59,7 +62,12 @@ export async function setAlias(
   });
 }
 
-export async function removeAlias(principal: Principal, name: string, alias: string, deps: AliasDeps): Promise<ModelRecord> {
+export async function removeAlias(
+  principal: Principal,
+  name: string,
+  alias: string,
+  deps: AliasDeps,
+): Promise<ModelRecord> {
   const model = requireAccess(principal, await deps.models.get(name), 'read', notFound(name));
   assertMayPoint(principal, model, alias);
   if (model.aliases[alias] === undefined) throw new NotFoundError(`Model ${name} has no alias ${alias}.`);
@@ -99,7 +107,8 @@ export async function resolveServingVersion(
       throw new NotFoundError(`Model ${name} has no alias ${selector.alias}.`);
     } else {
       const newest = (await deps.versions.list(name, { limit: 1 })).items[0];
-      if (newest === undefined) throw new NotFoundError(`Model ${name} has no versions yet; register one first.`);
+      if (newest === undefined)
+        throw new NotFoundError(`Model ${name} has no versions yet; register one first.`);
       versionNumber = newest.version;
     }
   }

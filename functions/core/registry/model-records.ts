@@ -117,7 +117,9 @@ export function aliasRoutes(target: { version: number } | { split: readonly Alia
   }
   const total = target.split.reduce((sum, r) => sum + r.weight, 0);
   if (total !== 100) {
-    throw new UnprocessableError(`Split weights must sum to 100 (they sum to ${total}).`, { field: 'body.split' });
+    throw new UnprocessableError(`Split weights must sum to 100 (they sum to ${total}).`, {
+      field: 'body.split',
+    });
   }
   return [...target.split].sort((a, b) => a.version - b.version);
 }

@@ -22,7 +22,13 @@ export function notFound(name: string): string {
 
 export async function createModel(
   principal: Principal,
-  input: { name: string; description: string; task: ModelTask; tags: readonly string[]; teamVisible: boolean },
+  input: {
+    name: string;
+    description: string;
+    task: ModelTask;
+    tags: readonly string[];
+    teamVisible: boolean;
+  },
   deps: Pick<ModelDeps, 'models' | 'now'>,
 ): Promise<ModelRecord> {
   const at = deps.now().toISOString();

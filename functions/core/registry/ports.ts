@@ -1,6 +1,13 @@
 /** What the registry use cases need from storage and from the model runtime. */
 import type { Page, PageRequest } from '../pagination.ts';
-import type { AliasRecord, AuditEntry, ModelRecord, ModelSignature, VersionRecord, VersionStatus } from './model-records.ts';
+import type {
+  AliasRecord,
+  AuditEntry,
+  ModelRecord,
+  ModelSignature,
+  VersionRecord,
+  VersionStatus,
+} from './model-records.ts';
 
 export type ModelFilter =
   | { readonly ownerId: string; readonly tag?: string }
@@ -33,7 +40,12 @@ export interface VersionRepository {
   /** Newest first. */
   list(modelName: string, page: PageRequest): Promise<Page<VersionRecord>>;
   /** Changes the status if it is still `expected`, appending the audit entry. */
-  changeStatus(modelName: string, version: number, expected: VersionStatus, entry: AuditEntry): Promise<VersionRecord>;
+  changeStatus(
+    modelName: string,
+    version: number,
+    expected: VersionStatus,
+    entry: AuditEntry,
+  ): Promise<VersionRecord>;
   delete(modelName: string, version: number): Promise<void>;
 }
 

@@ -18,7 +18,13 @@ import {
   type VersionStatus,
 } from './model-records.ts';
 import { notFound } from './models.ts';
-import type { ArtifactStore, ModelRepository, ModelValidator, UploadRepository, VersionRepository } from './ports.ts';
+import type {
+  ArtifactStore,
+  ModelRepository,
+  ModelValidator,
+  UploadRepository,
+  VersionRepository,
+} from './ports.ts';
 
 export interface VersionDeps {
   readonly models: ModelRepository;
@@ -53,7 +59,11 @@ function checkSize(size: number, maxModelBytes: number): void {
   }
 }
 
-async function ownModel(principal: Principal, name: string, deps: Pick<VersionDeps, 'models'>): Promise<ModelRecord> {
+async function ownModel(
+  principal: Principal,
+  name: string,
+  deps: Pick<VersionDeps, 'models'>,
+): Promise<ModelRecord> {
   return requireAccess(principal, await deps.models.get(name), 'write', notFound(name));
 }
 

@@ -72,8 +72,11 @@ function requestIdOf(event: APIGatewayProxyEventV2): string {
   return event.requestContext?.requestId ?? 'unknown';
 }
 
-/** The one error mapper in action: any thrown error becomes a problem+json response. */
-const problemResponses = (): Middleware => ({
+/**
+ * The one error mapper in action: any thrown error becomes a problem+json response, or, on Open
+ * Inference Protocol routes, the `{"error": "..."}` body that protocol's clients expect.
+ */
+const problemResponses = (route: RouteDefinition): Middleware => ({
   onError: (request) => {
     const problem = problemFromError(request.error, {
       requestId: requestIdOf(request.event),
@@ -81,11 +84,14 @@ const problemResponses = (): Middleware => ({
     });
     if (problem.unexpected) logger.error('Unhandled error', { error: request.error as Error });
     else logger.info('Request refused', { status: problem.status, detail: problem.body.detail });
-    request.response = {
-      statusCode: problem.status,
-      headers: problem.headers,
-      body: JSON.stringify(problem.body),
-    };
+    request.response =
+      route.errorFormat === 'oip'
+        ? {
+            statusCode: problem.status,
+            headers: { ...problem.headers, 'content-type': 'application/json' },
+            body: JSON.stringify({ error: problem.body.detail }),
+          }
+        : { statusCode: problem.status, headers: problem.headers, body: JSON.stringify(problem.body) };
   },
 });
 
@@ -186,7 +192,7 @@ export function httpHandler<const R extends RouteDefinition>(
       .use(logMetrics(metrics))
       // onError hooks run in reverse order: the problem response exists before it is stamped.
       .use(responseStamp(route))
-      .use(problemResponses())
+      .use(problemResponses(route))
       .use(authenticate(route))
       .use(rateLimit())
       .use(parseInput(route))

@@ -9,7 +9,10 @@ import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 
 export const modelNameSchema = z
   .string()
-  .regex(MODEL_NAME_PATTERN, 'lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"');
+  .regex(
+    MODEL_NAME_PATTERN,
+    'lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"',
+  );
 
 const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,49}$/, 'lowercase tag of up to 50 characters');
 
@@ -19,7 +22,10 @@ export const createModelBodySchema = z
     description: z.string().max(2000).default(''),
     task: z.enum(MODEL_TASKS).default('other'),
     tags: z.array(tagSchema).max(20).default([]),
-    teamVisible: z.boolean().default(false).describe('Let every user read the model and call it for predictions.'),
+    teamVisible: z
+      .boolean()
+      .default(false)
+      .describe('Let every user read the model and call it for predictions.'),
   })
   .meta({ id: 'CreateModelRequest' });
 
@@ -131,7 +137,9 @@ const versionExtrasShape = {
 
 export const registerVersionBodySchema = z
   .strictObject({
-    modelBase64: z.base64().describe('The ONNX file, base64-encoded (or send the raw file as application/octet-stream).'),
+    modelBase64: z
+      .base64()
+      .describe('The ONNX file, base64-encoded (or send the raw file as application/octet-stream).'),
     ...versionExtrasShape,
   })
   .meta({ id: 'RegisterVersionRequest' });
@@ -171,7 +179,9 @@ export const rejectBodySchema = z
 
 export const aliasParamsSchema = z.strictObject({
   name: modelNameSchema,
-  alias: z.string().regex(ALIAS_NAME_PATTERN, 'lowercase letter first, then letters, digits or "-", up to 32'),
+  alias: z
+    .string()
+    .regex(ALIAS_NAME_PATTERN, 'lowercase letter first, then letters, digits or "-", up to 32'),
 });
 
 export const setAliasBodySchema = z

@@ -44,7 +44,11 @@ function version(modelName: string, number: number): VersionRecord {
     sizeBytes: 10,
     sha256: '0'.repeat(64),
     framework: 'scikit-learn',
-    signature: { inputs: [{ name: 'X', type: 'float32', shape: [null, 4] }], outputs: [], kind: 'classifier' },
+    signature: {
+      inputs: [{ name: 'X', type: 'float32', shape: [null, 4] }],
+      outputs: [],
+      kind: 'classifier',
+    },
     createdBy: 'a',
     createdAt: '2026-01-01T00:00:00.000Z',
     metrics: { accuracy: 0.9 },
@@ -74,7 +78,9 @@ describe('DynamoDbModelRepository', () => {
       'private-b',
       'shared',
     ]);
-    expect((await models.list({ teamVisible: true }, { limit: 10 })).items.map((m) => m.name)).toEqual(['shared']);
+    expect((await models.list({ teamVisible: true }, { limit: 10 })).items.map((m) => m.name)).toEqual([
+      'shared',
+    ]);
     expect((await models.list({ tag: 'fraud' }, { limit: 10 })).items.map((m) => m.name).sort()).toEqual([
       'private-b',
       'shared',
@@ -105,13 +111,21 @@ describe('DynamoDbVersionRepository', () => {
     await expect(versions.create(version('iris', 2))).rejects.toThrow(ConflictError);
     const page = await versions.list('iris', { limit: 2 });
     expect(page.items.map((v) => v.version)).toEqual([3, 2]);
-    expect((await versions.list('iris', { limit: 2, cursor: page.nextCursor })).items.map((v) => v.version)).toEqual([1]);
+    expect(
+      (await versions.list('iris', { limit: 2, cursor: page.nextCursor })).items.map((v) => v.version),
+    ).toEqual([1]);
     expect(await versions.get('iris', 1)).toEqual(version('iris', 1));
   });
 
   it('changes status only from the expected one, appending to the audit trail', async () => {
     await versions.create(version('review', 1));
-    const entry = { at: '2026-01-03T00:00:00.000Z', by: 'admin', from: 'pending' as const, to: 'approved' as const, comment: 'ok' };
+    const entry = {
+      at: '2026-01-03T00:00:00.000Z',
+      by: 'admin',
+      from: 'pending' as const,
+      to: 'approved' as const,
+      comment: 'ok',
+    };
     const approved = await versions.changeStatus('review', 1, 'pending', entry);
     expect(approved.status).toBe('approved');
     expect(approved.auditTrail).toHaveLength(2);

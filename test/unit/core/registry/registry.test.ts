@@ -8,7 +8,12 @@ import {
 } from '../../../../functions/core/errors.ts';
 import { removeAlias, resolveServingVersion, setAlias } from '../../../../functions/core/registry/aliases.ts';
 import { aliasRoutes, pickRoute } from '../../../../functions/core/registry/model-records.ts';
-import { createModel, deleteModel, getModel, listModels } from '../../../../functions/core/registry/models.ts';
+import {
+  createModel,
+  deleteModel,
+  getModel,
+  listModels,
+} from '../../../../functions/core/registry/models.ts';
 import type { ModelValidator } from '../../../../functions/core/registry/ports.ts';
 import {
   commitUpload,
@@ -30,7 +35,11 @@ const admin: Principal = { userId: 'u-admin', username: 'admin', role: 'admin', 
 const acceptingValidator: ModelValidator = {
   validate: async () => ({
     framework: 'scikit-learn',
-    signature: { inputs: [{ name: 'X', type: 'float32', shape: [null, 4] }], outputs: [], kind: 'classifier' },
+    signature: {
+      inputs: [{ name: 'X', type: 'float32', shape: [null, 4] }],
+      outputs: [],
+      kind: 'classifier',
+    },
   }),
 };
 const refusingValidator: ModelValidator = {
@@ -51,7 +60,13 @@ function setup(validator: ModelValidator = acceptingValidator) {
   };
 }
 
-const modelInput = { name: 'iris', description: '', task: 'classification' as const, tags: ['demo'], teamVisible: false };
+const modelInput = {
+  name: 'iris',
+  description: '',
+  task: 'classification' as const,
+  tags: ['demo'],
+  teamVisible: false,
+};
 const bytes = new Uint8Array([1, 2, 3]);
 
 describe('models', () => {
@@ -61,7 +76,9 @@ describe('models', () => {
     await expect(getModel(bob, 'iris', deps)).rejects.toThrow(NotFoundError);
     await createModel(alice, { ...modelInput, name: 'shared', teamVisible: true }, deps);
     await expect(getModel(bob, 'shared', deps)).resolves.toMatchObject({ name: 'shared' });
-    expect((await listModels(bob, { limit: 10, visibility: 'team' }, deps)).items.map((m) => m.name)).toEqual(['shared']);
+    expect((await listModels(bob, { limit: 10, visibility: 'team' }, deps)).items.map((m) => m.name)).toEqual(
+      ['shared'],
+    );
     expect((await listModels(bob, { limit: 10 }, deps)).items).toEqual([]);
   });
 
@@ -101,7 +118,9 @@ describe('registerVersion', () => {
     const deps = setup(refusingValidator);
     await createModel(alice, modelInput, deps);
     await expect(registerVersion(alice, 'iris', new Uint8Array(), {}, deps)).rejects.toThrow(/empty/);
-    await expect(registerVersion(alice, 'iris', new Uint8Array(1001), {}, deps)).rejects.toThrow(/limit is 1000/);
+    await expect(registerVersion(alice, 'iris', new Uint8Array(1001), {}, deps)).rejects.toThrow(
+      /limit is 1000/,
+    );
     await expect(registerVersion(alice, 'iris', bytes, {}, deps)).rejects.toThrow(/not an ONNX model/);
     expect(deps.versions.rows.size).toBe(0);
     expect(deps.artifacts.objects.size).toBe(0);
@@ -128,7 +147,9 @@ describe('presigned uploads', () => {
     await createModel(alice, modelInput, deps);
     const upload = await startUpload(alice, 'iris', deps);
     const staging = deps.uploads.rows.get(upload.uploadId)?.stagingKey ?? '';
-    await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(/Nothing has been uploaded/);
+    await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(
+      /Nothing has been uploaded/,
+    );
     await deps.artifacts.put(staging, bytes);
     const version = await commitUpload(alice, 'iris', upload.uploadId, {}, deps);
     expect(version.version).toBe(1);
@@ -161,7 +182,9 @@ describe('reviewVersion', () => {
       ['pending', 'approved', 'admin'],
       ['approved', 'rejected', 'admin'],
     ]);
-    await expect(reviewVersion(admin, 'iris', 1, { to: 'rejected' }, deps)).rejects.toThrow(UnprocessableError);
+    await expect(reviewVersion(admin, 'iris', 1, { to: 'rejected' }, deps)).rejects.toThrow(
+      UnprocessableError,
+    );
   });
 
   it('refuses to reject a version an alias points at', async () => {
@@ -170,7 +193,9 @@ describe('reviewVersion', () => {
     await registerVersion(alice, 'iris', bytes, {}, deps);
     await reviewVersion(admin, 'iris', 1, { to: 'approved' }, deps);
     await setAlias(admin, 'iris', 'production', { version: 1 }, deps);
-    await expect(reviewVersion(admin, 'iris', 1, { to: 'rejected', comment: 'x' }, deps)).rejects.toThrow(ConflictError);
+    await expect(reviewVersion(admin, 'iris', 1, { to: 'rejected', comment: 'x' }, deps)).rejects.toThrow(
+      ConflictError,
+    );
   });
 });
 
@@ -193,9 +218,30 @@ describe('aliases', () => {
   });
 
   it('checks a split: each version once, weights summing to 100', () => {
-    expect(() => aliasRoutes({ split: [{ version: 1, weight: 50 }, { version: 2, weight: 40 }] })).toThrow(/sum to 90/);
-    expect(() => aliasRoutes({ split: [{ version: 1, weight: 50 }, { version: 1, weight: 50 }] })).toThrow(/once/);
-    expect(aliasRoutes({ split: [{ version: 2, weight: 10 }, { version: 1, weight: 90 }] })).toEqual([
+    expect(() =>
+      aliasRoutes({
+        split: [
+          { version: 1, weight: 50 },
+          { version: 2, weight: 40 },
+        ],
+      }),
+    ).toThrow(/sum to 90/);
+    expect(() =>
+      aliasRoutes({
+        split: [
+          { version: 1, weight: 50 },
+          { version: 1, weight: 50 },
+        ],
+      }),
+    ).toThrow(/once/);
+    expect(
+      aliasRoutes({
+        split: [
+          { version: 2, weight: 10 },
+          { version: 1, weight: 90 },
+        ],
+      }),
+    ).toEqual([
       { version: 1, weight: 90 },
       { version: 2, weight: 10 },
     ]);
@@ -227,7 +273,9 @@ describe('aliases', () => {
     const viaProduction = await resolveServingVersion(alice, 'iris', {}, deps);
     expect([viaProduction.version.version, viaProduction.alias]).toEqual([1, 'production']);
     expect((await resolveServingVersion(alice, 'iris', { version: 2 }, deps)).version.version).toBe(2);
-    await expect(resolveServingVersion(alice, 'iris', { alias: 'canary' }, deps)).rejects.toThrow(NotFoundError);
+    await expect(resolveServingVersion(alice, 'iris', { alias: 'canary' }, deps)).rejects.toThrow(
+      NotFoundError,
+    );
     await expect(resolveServingVersion(alice, 'iris', { version: 9 }, deps)).rejects.toThrow(NotFoundError);
     await expect(resolveServingVersion(bob, 'iris', {}, deps)).rejects.toThrow(NotFoundError);
   });

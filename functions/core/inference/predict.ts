@@ -1,0 +1,112 @@
+/**
+ * Prediction use cases, for the platform's own API and for the Open Inference Protocol (v2):
+ * resolve which version answers (alias, split, version or default) → run it through the model
+ * runner (cached sessions) → shape the answer.
+ */
+import type { Principal } from '../auth/principal.ts';
+import { type AliasDeps, resolveServingVersion, type ServingChoice } from '../registry/aliases.ts';
+import type { ModelSignature } from './onnx-graph.ts';
+import { modelMetadata } from './open-inference-protocol.ts';
+import type { PredictionResult, V2OutputTensor } from './outputs.ts';
+
+/** Runs a registered version's file; the implementation keeps sessions warm per container. */
+export interface ModelRunner {
+  predict(artifactKey: string, instances: unknown): Promise<PredictionResult>;
+  infer(
+    artifactKey: string,
+    inputs: unknown,
+    outputNames: readonly string[] | undefined,
+  ): Promise<V2OutputTensor[]>;
+  /** The signature as served (every output a tensor), loading the model if needed. */
+  servedSignature(artifactKey: string): Promise<ModelSignature>;
+}
+
+export interface PredictDeps extends Pick<AliasDeps, 'models' | 'versions'> {
+  readonly runner: ModelRunner;
+}
+
+export interface Selector {
+  readonly version?: number;
+  readonly alias?: string;
+  readonly routingKey?: string;
+}
+
+export interface PredictionResponse extends PredictionResult {
+  readonly model: string;
+  readonly version: number;
+  readonly alias?: string;
+}
+
+export async function predict(
+  principal: Principal,
+  name: string,
+  selector: Selector,
+  instances: unknown,
+  deps: PredictDeps,
+): Promise<PredictionResponse> {
+  const choice = await resolveServingVersion(principal, name, selector, deps);
+  const result = await deps.runner.predict(choice.version.artifactKey, instances);
+  return {
+    model: name,
+    version: choice.version.version,
+    ...(choice.alias === undefined ? {} : { alias: choice.alias }),
+    ...result,
+  };
+}
+
+export interface V2InferRequest {
+  readonly id?: string;
+  readonly inputs: unknown;
+  readonly outputs?: readonly { name: string }[];
+}
+
+export async function inferV2(
+  principal: Principal,
+  name: string,
+  selector: Selector,
+  request: V2InferRequest,
+  deps: PredictDeps,
+): Promise<{ model_name: string; model_version: string; id?: string; outputs: V2OutputTensor[] }> {
+  const choice = await resolveServingVersion(principal, name, selector, deps);
+  const outputs = await deps.runner.infer(
+    choice.version.artifactKey,
+    request.inputs,
+    request.outputs?.map((o) => o.name),
+  );
+  return {
+    model_name: name,
+    model_version: String(choice.version.version),
+    ...(request.id === undefined ? {} : { id: request.id }),
+    outputs,
+  };
+}
+
+/** v2 model metadata: the served signature of the version that would answer, and the model's versions. */
+export async function describeModelV2(
+  principal: Principal,
+  name: string,
+  selector: Selector,
+  deps: PredictDeps,
+) {
+  const choice = await resolveServingVersion(principal, name, selector, deps);
+  const signature = await deps.runner.servedSignature(choice.version.artifactKey);
+  const versions =
+    selector.version === undefined
+      ? (await deps.versions.list(name, { limit: 100 })).items
+          .filter((v) => v.status !== 'rejected')
+          .map((v) => v.version)
+      : [choice.version.version];
+  return modelMetadata(name, versions, signature);
+}
+
+/** v2 readiness: the version resolves and its model loads (which warms the session for the next call). */
+export async function modelReadyV2(
+  principal: Principal,
+  name: string,
+  selector: Selector,
+  deps: PredictDeps,
+): Promise<ServingChoice> {
+  const choice = await resolveServingVersion(principal, name, selector, deps);
+  await deps.runner.servedSignature(choice.version.artifactKey);
+  return choice;
+}

@@ -1,0 +1,10 @@
+/** The prediction use cases' dependencies: registry reads and the onnxruntime model runner. */
+import { modelRepository, versionRepository } from '../../adapters/dependencies.ts';
+import { modelRunner } from '../../adapters/inference-dependencies.ts';
+
+export const predictDeps = { models: modelRepository, versions: versionRepository, runner: modelRunner };
+
+/** The sticky routing key of a split alias: the body's `routingKey`, else the `x-routing-key` header. */
+export function routingKeyOf(headers: Readonly<Record<string, string | undefined>>, fromBody?: string) {
+  return fromBody ?? headers['x-routing-key'];
+}

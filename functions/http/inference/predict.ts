@@ -1,0 +1,15 @@
+import { predict } from '#core/inference/predict.ts';
+import { httpHandler } from '../lib/http-handler.ts';
+import { routes } from '../routes.ts';
+import { predictDeps, routingKeyOf } from './inference-deps.ts';
+
+export const handler = httpHandler(routes.predict, async ({ principal, params, query, body, event }) => {
+  const result = await predict(
+    principal,
+    params.name,
+    { ...query, routingKey: routingKeyOf(event.headers, body.routingKey) },
+    body.instances,
+    predictDeps,
+  );
+  return { status: 200, body: result, headers: { 'x-model-version': String(result.version) } };
+});

@@ -1,0 +1,9 @@
+import { modelReadyV2 } from '#core/inference/predict.ts';
+import { httpHandler, ok } from '../lib/http-handler.ts';
+import { routes } from '../routes.ts';
+import { predictDeps } from './inference-deps.ts';
+
+export const handler = httpHandler(routes.v2ModelVersionReady, async ({ principal, params }) => {
+  await modelReadyV2(principal, params.name, { version: params.version }, predictDeps);
+  return ok({ name: params.name, ready: true });
+});

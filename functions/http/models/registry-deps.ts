@@ -1,0 +1,17 @@
+/** The registry use cases' dependencies, shared by the model handlers. */
+import { config } from '#config';
+import {
+  modelRepository,
+  modelsStore,
+  uploadRepository,
+  versionRepository,
+} from '../../adapters/dependencies.ts';
+
+export const registryDeps = {
+  models: modelRepository,
+  versions: versionRepository,
+  uploads: uploadRepository,
+  artifacts: modelsStore,
+  maxModelBytes: config().limits.maxModelBytes,
+  now: () => new Date(),
+};
