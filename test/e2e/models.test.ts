@@ -53,9 +53,11 @@ async function storedObjects(prefix: string): Promise<string[]> {
 
 function expectClose(actual: number[][], expected: number[][], tolerance: number) {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((row, i) =>
-    row.forEach((value, j) => expect(Math.abs(value - (expected[i]?.[j] ?? NaN))).toBeLessThan(tolerance)),
-  );
+  for (const [i, row] of actual.entries()) {
+    for (const [j, value] of row.entries()) {
+      expect(Math.abs(value - (expected[i]?.[j] ?? Number.NaN))).toBeLessThan(tolerance);
+    }
+  }
 }
 
 describe('uploading a model and predicting at once', () => {
