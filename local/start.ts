@@ -82,6 +82,13 @@ try {
 }
 
 const { accessToken } = await platform.identity.issueTokens('admin', { expiresInSeconds: 12 * 3600 });
+const { DEMO_MODEL, DEMO_INSTANCE, seedDemo } = await import('./demo/seed-demo.ts');
+try {
+  if (await seedDemo(platform.apiUrl, accessToken)) console.log(`Registered the demo model ${DEMO_MODEL}.`);
+} catch (error) {
+  // The platform is up; a failed demo should not take it down.
+  console.error(`Could not register the demo model: ${(error as Error).message}`);
+}
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`
@@ -96,6 +103,8 @@ Admin token (valid 12 h):
   export TOKEN=${accessToken}
 
 Try:
+  curl -s -X POST ${platform.apiUrl}/v1/models/${DEMO_MODEL}/predict -H "Authorization: Bearer $TOKEN" \\
+       -H 'content-type: application/json' -d '{"instances": [${JSON.stringify(DEMO_INSTANCE)}]}'
   curl -s ${platform.apiUrl}/v1/me -H "Authorization: Bearer $TOKEN"
   curl -s -X POST ${platform.apiUrl}/v1/api-keys -H "Authorization: Bearer $TOKEN" \\
        -H 'content-type: application/json' -d '{"name":"my first key","scope":"predict"}'
