@@ -353,7 +353,8 @@ export const routes = {
       maxBodyBytes: 6 * 1024 * 1024,
     },
     responses: { 201: { description: 'The new version, numbered.', schema: versionSchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 60, onnxRuntime: true },
+    // HTTP API gives up after 30 s; larger files go through presigned uploads.
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: {
       tables: { models: 'readWrite', modelVersions: 'readWrite', idempotency: 'readWrite' },
       buckets: { models: 'readWrite' },
@@ -388,7 +389,7 @@ export const routes = {
     idempotent: true,
     request: { params: uploadParamsSchema, body: commitUploadBodySchema },
     responses: { 201: { description: 'The new version, numbered.', schema: versionSchema } },
-    function: { memoryMb: 3008, timeoutSeconds: 300, onnxRuntime: true },
+    function: { memoryMb: 3008, timeoutSeconds: 29, onnxRuntime: true },
     grants: {
       tables: {
         models: 'readWrite',
@@ -494,7 +495,7 @@ export const routes = {
       maxBodyBytes: 6 * 1024 * 1024,
     },
     responses: { 200: { description: 'Predictions, one per row.', schema: predictionSchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   v2ServerLive: route({
@@ -548,7 +549,7 @@ export const routes = {
     errorFormat: 'oip',
     request: { params: v2ModelParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelMetadataSchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   v2ModelVersionMetadata: route({
@@ -563,7 +564,7 @@ export const routes = {
     errorFormat: 'oip',
     request: { params: v2VersionParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelMetadataSchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   v2ModelReady: route({
@@ -578,7 +579,7 @@ export const routes = {
     errorFormat: 'oip',
     request: { params: v2ModelParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelReadySchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   v2ModelVersionReady: route({
@@ -593,7 +594,7 @@ export const routes = {
     errorFormat: 'oip',
     request: { params: v2VersionParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelReadySchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   v2ModelInfer: route({
@@ -608,7 +609,7 @@ export const routes = {
     errorFormat: 'oip',
     request: { params: v2ModelParamsSchema, body: v2InferRequestSchema, maxBodyBytes: 6 * 1024 * 1024 },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   v2ModelVersionInfer: route({
@@ -623,7 +624,7 @@ export const routes = {
     errorFormat: 'oip',
     request: { params: v2VersionParamsSchema, body: v2InferRequestSchema, maxBodyBytes: 6 * 1024 * 1024 },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
-    function: { memoryMb: 2048, timeoutSeconds: 30, onnxRuntime: true },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
 } as const satisfies Record<string, RouteDefinition>;

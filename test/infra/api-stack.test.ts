@@ -14,7 +14,19 @@ interface Statement {
   readonly Resource: unknown;
 }
 
-const publicRouteKeys = ['GET /v1/health', 'GET /v1/openapi.json', 'GET /docs'];
+/**
+ * The routes answered without the authorizer, written out on purpose: a new public route is a security
+ * decision, and this list makes it show up in review. The /v2 ones are the Open Inference Protocol's
+ * server liveness, readiness and metadata, which carry no model or user data.
+ */
+const publicRouteKeys = [
+  'GET /v1/health',
+  'GET /v1/openapi.json',
+  'GET /docs',
+  'GET /v2',
+  'GET /v2/health/live',
+  'GET /v2/health/ready',
+];
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -68,7 +80,7 @@ describe('PlatformApi routes', () => {
     );
   });
 
-  it('leaves only health, openapi.json and docs public', () => {
+  it('leaves only health, openapi.json, docs and the /v2 server probes public', () => {
     // Act
     const open = template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { AuthorizationType: 'NONE' },

@@ -1,0 +1,100 @@
+/**
+ * The CDK app: the stateful stack (tables, buckets, user pool) and the API stack (functions, HTTP API,
+ * alarms), checked by cdk-nag's AWS Solutions rules. `buildPlatformApp` builds it without
+ * synthesizing, for the infra tests; run as the main module (the `cdk` CLI) it synthesizes.
+ *
+ * Context: `stage` (default `dev`), `corsOrigins` (a list, or a comma-separated string on the
+ * command line: `cdk synth -c corsOrigins=https://a.example,https://b.example`).
+ *
+ * The stacks are environment-agnostic (no account or region): nothing here looks anything up, so
+ * synth works without credentials, and `cdk deploy` deploys to the profile's account and region.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { DEFAULT_CROSS_STACK_REFERENCES, S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { repositoryRoot } from './constructs/platform-function.ts';
+import { ApiStack } from './stacks/api-stack.ts';
+import { StatefulStack } from './stacks/stateful-stack.ts';
+
+export interface PlatformApp {
+  readonly app: App;
+  readonly stage: string;
+  readonly stateful: StatefulStack;
+  readonly api: ApiStack;
+}
+
+/**
+ * Feature flags the constructs rely on, as defaults under cdk.json and the command line, so tests and
+ * `cdk synth` build the same thing.
+ * - Server access logs: a bucket policy for the logging service instead of the legacy
+ *   LogDeliveryWrite ACL, which would need ACLs enabled on the log bucket.
+ * - Strong (ImportValue) cross-stack references, stated rather than defaulted: CloudFormation refuses
+ *   to remove a table, bucket or user pool the API stack still uses; removing one takes two
+ *   deployments (stop using it, then delete it), which is the point for stateful resources.
+ */
+export const requiredFeatureFlags: Readonly<Record<string, unknown>> = {
+  [S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY]: true,
+  [DEFAULT_CROSS_STACK_REFERENCES]: 'strong',
+};
+
+function readServiceVersion(): string {
+  const manifest = JSON.parse(readFileSync(`${repositoryRoot}package.json`, 'utf8')) as { version?: unknown };
+  if (typeof manifest.version !== 'string') throw new Error('package.json has no version');
+  return manifest.version;
+}
+
+function readStage(app: App): string {
+  const stage: unknown = app.node.tryGetContext('stage') ?? 'dev';
+  if (typeof stage !== 'string' || !/^[a-z0-9-]+$/.test(stage)) {
+    throw new Error(`Context "stage" must match [a-z0-9-]+, got ${JSON.stringify(stage)}`);
+  }
+  return stage;
+}
+
+function readCorsOrigins(app: App): string[] {
+  const raw: unknown = app.node.tryGetContext('corsOrigins');
+  if (raw === undefined || raw === null || raw === '') return [];
+  const list = Array.isArray(raw) ? raw : String(raw).split(',');
+  const origins = list.map((origin) => String(origin).trim()).filter((origin) => origin.length > 0);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`Context "corsOrigins": ${origin} is not an origin (scheme://host[:port])`);
+    }
+  }
+  return origins;
+}
+
+/**
+ * @example
+ * const { app, api } = buildPlatformApp({ context: { stage: 'test', 'aws:cdk:bundling-stacks': [] } });
+ * const template = Template.fromStack(api);
+ */
+export function buildPlatformApp(props: AppProps = {}): PlatformApp {
+  const app = new App({ ...props, context: { ...requiredFeatureFlags, ...props.context } });
+  const stage = readStage(app);
+  const prefix = `MlPlatform-${stage}`;
+
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    description: `ML platform (${stage}): tables, buckets and user pool`,
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    description: `ML platform (${stage}): functions, HTTP API and alarms`,
+    storage: stateful.storage,
+    auth: stateful.auth,
+    stage,
+    serviceVersion: readServiceVersion(),
+    corsAllowedOrigins: readCorsOrigins(app),
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stage, stateful, api };
+}
+
+const isMainModule =
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMainModule) {
+  buildPlatformApp().app.synth();
+}

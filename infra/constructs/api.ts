@@ -1,0 +1,259 @@
+/**
+ * The HTTP API, built from the route table (`#http/routes.ts`): one function and one route per entry,
+ * the Lambda authorizer on every non-public route, and each function's grants as the table lists them.
+ * Every function receives the whole environment `functions/config.ts` validates at cold start (names
+ * are not secrets); what a function may do with them is decided by IAM, route by route.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { TableName } from '#definitions/storage.ts';
+import { authorizerEntry, type Grant, type RouteDefinition, routeList } from '#http/routes.ts';
+import type { PlatformAuth } from './auth.ts';
+import { OnnxRuntimeLayer } from './onnx-runtime-layer.ts';
+import { PlatformFunction, type PlatformFunctionOptions } from './platform-function.ts';
+import type { PlatformStorage } from './storage.ts';
+
+export interface PlatformApiProps {
+  readonly storage: PlatformStorage;
+  readonly auth: PlatformAuth;
+  /** Deployment stage name, e.g. `dev` or `prod` (the functions' `STAGE`). */
+  readonly stage: string;
+  /** The platform's version (package.json), reported by the health route. */
+  readonly serviceVersion: string;
+  /** Browser origins allowed by CORS. @default none: no CORS configuration at all */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** Requests per minute per API key or user, enforced by the functions. @default 600 */
+  readonly rateLimitPerMinute?: number;
+  /** Largest request body the handlers accept, in bytes. @default 1 MiB */
+  readonly maxRequestBodyBytes?: number;
+  /** How long an idempotent response is replayed. @default 1 hour */
+  readonly idempotencyTtl?: Duration;
+  /** Stage-wide throttling, in front of the per-key limits. @default 100 requests/s, burst 200 */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Per-route function settings, keyed by operation id: e.g. a prediction route's memory, and
+   * `onnxruntime-node` as an external module provided by a layer.
+   */
+  readonly functionOptions?: Readonly<Record<string, PlatformFunctionOptions>>;
+  /** The layer for routes with `function.onnxRuntime`. @default one built from node_modules */
+  readonly onnxRuntimeLayer?: ILayerVersion;
+}
+
+/** Headers a browser may send and read; the API's own headers and nothing else. */
+export const corsAllowHeaders = ['authorization', 'content-type', 'x-api-key', 'idempotency-key'];
+export const corsExposeHeaders = ['x-request-id', 'retry-after'];
+
+const grantRank: Readonly<Record<Grant, number>> = { read: 0, readWrite: 1 };
+const strongest = (a: Grant | undefined, b: Grant): Grant => (a && grantRank[a] > grantRank[b] ? a : b);
+
+/** PascalCase construct id from an operation id: `getHealth` → `GetHealth`. */
+const constructId = (operationId: string) => `${operationId[0]?.toUpperCase()}${operationId.slice(1)}`;
+
+/**
+ * @example
+ * const api = new PlatformApi(this, 'Api', { storage, auth, stage: 'dev', serviceVersion: '0.1.0' });
+ * api.httpApi.apiEndpoint;
+ */
+export class PlatformApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly authorizerFunction: PlatformFunction;
+  /** One function per route, keyed by the route's operation id. */
+  readonly routeFunctions: Readonly<Record<string, PlatformFunction>>;
+  /** Every function of the API, the authorizer included. */
+  readonly functions: readonly PlatformFunction[];
+  /** The environment every function receives. */
+  readonly environment: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: PlatformApiProps) {
+    super(scope, id);
+    const { storage, auth } = props;
+
+    this.environment = {
+      SERVICE_VERSION: props.serviceVersion,
+      STAGE: props.stage,
+      ...Object.fromEntries(
+        Object.values(storage.tables).map(({ definition, table }) => [definition.envVar, table.tableName]),
+      ),
+      ...Object.fromEntries(
+        Object.values(storage.buckets).map(({ definition, bucket }) => [
+          definition.envVar,
+          bucket.bucketName,
+        ]),
+      ),
+      USER_POOL_ID: auth.userPool.userPoolId,
+      USER_POOL_CLIENT_IDS: auth.userPoolClient.userPoolClientId,
+      RATE_LIMIT_PER_MINUTE: String(props.rateLimitPerMinute ?? 600),
+      MAX_REQUEST_BODY_BYTES: String(props.maxRequestBodyBytes ?? 1024 * 1024),
+      IDEMPOTENCY_TTL_SECONDS: String((props.idempotencyTtl ?? Duration.hours(1)).toSeconds()),
+    };
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const origins = props.corsAllowedOrigins ?? [];
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: `ML platform API (${props.stage})`,
+      createDefaultStage: false,
+      ...(origins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...origins],
+              allowMethods: [CorsHttpMethod.ANY],
+              allowHeaders: corsAllowHeaders,
+              exposeHeaders: corsExposeHeaders,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    const throttle = props.throttle ?? { rateLimit: 100, burstLimit: 200 };
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    this.authorizerFunction = new PlatformFunction(this, 'AuthorizerFunction', {
+      entry: authorizerEntry,
+      description: 'Lambda authorizer: verifies a Cognito token or an API key',
+      timeout: Duration.seconds(5),
+      environment: this.environment,
+      logRetention,
+    }).bindTable(storage.tables.apiKeys, 'read');
+
+    const authorizer = new HttpLambdaAuthorizer('LambdaAuthorizer', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      // No caching: a revoked key or disabled user must stop working on the next request.
+      resultsCacheTtl: Duration.seconds(0),
+      // No identity source: API Gateway would answer a bare 401 itself when the header is missing;
+      // the authorizer reads `authorization` or `x-api-key` and the handlers answer a problem body.
+      identitySource: [],
+    });
+    const noAuthorizer = new HttpNoneAuthorizer();
+
+    const unknown = Object.keys(props.functionOptions ?? {}).filter(
+      (operationId) => !routeList.some((route) => route.operationId === operationId),
+    );
+    if (unknown.length > 0) throw new Error(`functionOptions for unknown routes: ${unknown.join(', ')}`);
+
+    const routeFunctions: Record<string, PlatformFunction> = {};
+    for (const route of routeList) {
+      const fn = this.addRoute(
+        route,
+        route.access === 'public' ? noAuthorizer : authorizer,
+        props,
+        logRetention,
+      );
+      routeFunctions[route.operationId] = fn;
+    }
+    this.routeFunctions = routeFunctions;
+    this.functions = [this.authorizerFunction, ...Object.values(routeFunctions)];
+  }
+
+  #onnxRuntimeLayer: ILayerVersion | undefined;
+
+  /** The onnxruntime-node layer, built on first use unless given. */
+  private onnxRuntimeLayer(props: PlatformApiProps): ILayerVersion {
+    this.#onnxRuntimeLayer ??=
+      props.onnxRuntimeLayer ?? new OnnxRuntimeLayer(this, 'OnnxRuntime').layerVersion;
+    return this.#onnxRuntimeLayer;
+  }
+
+  private addRoute(
+    route: RouteDefinition,
+    authorizer: IHttpRouteAuthorizer,
+    props: PlatformApiProps,
+    logRetention: RetentionDays,
+  ): PlatformFunction {
+    const id = constructId(route.operationId);
+    const tuning = route.function;
+    const fn = new PlatformFunction(this, `${id}Function`, {
+      entry: route.entry,
+      description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
+      ...(tuning?.memoryMb ? { memorySize: tuning.memoryMb } : {}),
+      ...(tuning?.timeoutSeconds ? { timeout: Duration.seconds(tuning.timeoutSeconds) } : {}),
+      ...(tuning?.onnxRuntime
+        ? { externalModules: OnnxRuntimeLayer.externalModules, layers: [this.onnxRuntimeLayer(props)] }
+        : {}),
+      ...props.functionOptions?.[route.operationId],
+      environment: this.environment,
+      logRetention,
+    });
+
+    const tables: Partial<Record<TableName, Grant>> = { ...route.grants.tables };
+    if (route.access !== 'public') {
+      // Rate limiting counts every authenticated call in the usage table.
+      tables.usage = strongest(tables.usage, 'readWrite');
+    }
+    for (const [name, grant] of Object.entries(tables) as [TableName, Grant][]) {
+      fn.bindTable(props.storage.tables[name], grant);
+    }
+    for (const [name, grant] of Object.entries(route.grants.buckets ?? {}) as [
+      keyof PlatformStorage['buckets'],
+      Grant,
+    ][]) {
+      fn.bindBucket(props.storage.buckets[name], grant);
+    }
+    if (route.grants.userPool) {
+      props.auth.grantUserPool(fn, route.grants.userPool);
+    }
+
+    const httpRoute = new HttpRoute(this, `${id}Route`, {
+      httpApi: this.httpApi,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration: new HttpLambdaIntegration(`${id}Integration`, fn),
+      authorizer,
+    });
+    if (route.access === 'public') {
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.method} ${route.path} is public by design (route table access: public): ${route.summary}`,
+      });
+    }
+    return fn;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Identity: a Cognito user pool where admins invite users (no self sign-up), the two platform groups
+ * (`admin`, `user`) that `cognito:groups` carries into tokens, and one public app client for CLIs and
+ * browsers. Functions get Cognito rights through `grantUserPool`, scoped to this pool.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ROLES } from '#core/auth/principal.ts';
+
+export type UserPoolGrant = 'read' | 'admin';
+
+const readActions = [
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminListGroupsForUser',
+];
+
+/** Cognito actions per grant level; `admin` manages users and their groups, never the pool itself. */
+export const userPoolActions: Readonly<Record<UserPoolGrant, readonly string[]>> = {
+  read: readActions,
+  admin: [
+    ...readActions,
+    'cognito-idp:AdminCreateUser',
+    'cognito-idp:AdminAddUserToGroup',
+    'cognito-idp:AdminRemoveUserFromGroup',
+    'cognito-idp:AdminDisableUser',
+    'cognito-idp:AdminEnableUser',
+    'cognito-idp:AdminUserGlobalSignOut',
+  ],
+};
+
+/**
+ * @example
+ * const auth = new PlatformAuth(this, 'Auth');
+ * auth.grantUserPool(listUsersFunction, 'read');
+ */
+export class PlatformAuth extends Construct {
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  /** Group names, as they appear in `cognito:groups`. */
+  readonly groupNames: readonly string[];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is optional (TOTP) by product decision: machine clients use API keys, and people enrol a ' +
+          'TOTP app themselves; requiring it would block the invitation flow of first-time users.',
+      },
+      {
+        id: 'AwsSolutions-COG3',
+        reason:
+          'Threat protection (formerly advanced security) needs the Plus feature plan, billed per user; ' +
+          'self sign-up is off, admins invite every user, and MFA is available to all of them.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Essentials feature plan on purpose: the Plus plan only adds threat protection (see COG3) at a ' +
+          'per-user price; revisit when the platform opens to users it does not invite.',
+      },
+    );
+
+    this.groupNames = ROLES.map((role) => {
+      new CfnUserPoolGroup(this, `${role[0]?.toUpperCase()}${role.slice(1)}Group`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `Platform role "${role}"`,
+        precedence: role === 'admin' ? 0 : 10,
+      });
+      return role;
+    });
+
+    this.userPoolClient = this.userPool.addClient('AppClient', {
+      generateSecret: false,
+      // Tokens come from InitiateAuth (SRP or password); there is no hosted UI, so no OAuth flows.
+      disableOAuth: true,
+      authFlows: { userSrp: true, userPassword: true },
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+  }
+
+  /** Grants the Cognito actions of `level` on this user pool only. */
+  grantUserPool(grantee: IGrantable, level: UserPoolGrant): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...userPoolActions[level]],
+      resourceArns: [this.userPool.userPoolArn],
+    });
+  }
+}

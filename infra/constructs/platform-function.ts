@@ -1,0 +1,207 @@
+/**
+ * The one Lambda function shape of the platform: Node 22 on x86_64, X-Ray tracing, its own log group
+ * with a retention, source maps, and an ESM bundle built by esbuild from a handler module of this
+ * repository. Grants go through the bind helpers, which set the resource's environment variable and
+ * attach least-privilege statements together, so a function never learns a name it may not use.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { Grant } from '#http/routes.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+import type { PlatformBucket, PlatformTable } from './storage.ts';
+
+/** The repository root: route entries and the lock file are resolved from here. */
+export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * DynamoDB actions per grant level. Written out rather than taken from `grantReadData`, which adds
+ * stream reads and `index/*` wildcards; the handlers use single-item calls, queries on named indexes,
+ * and a paginated admin scan of API keys.
+ */
+const tableActions: Readonly<Record<Grant, readonly string[]>> = {
+  read: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+  ],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+/**
+ * S3 actions per grant level, without the `s3:GetObject*` / `s3:List*` wildcards of `grantRead`.
+ * `ListBucket` on the bucket answers `HeadBucket` (health) and turns a missing key into a 404.
+ */
+const bucketActions: Readonly<Record<Grant, { readonly bucket: string[]; readonly objects: string[] }>> = {
+  read: { bucket: ['s3:ListBucket'], objects: ['s3:GetObject', 's3:GetObjectVersion'] },
+  readWrite: {
+    bucket: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+    objects: [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+    ],
+  },
+};
+
+export interface PlatformFunctionProps {
+  /** Handler module, relative to the repository root (a route's `entry`); it exports `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 10 seconds (API Gateway gives up on an integration after 30 s) */
+  readonly timeout?: Duration;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Modules to leave out of the bundle (e.g. `onnxruntime-node`, shipped in a layer). @default none */
+  readonly externalModules?: readonly string[];
+  /** Layers providing the external modules. @default none */
+  readonly layers?: readonly ILayerVersion[];
+}
+
+/** What a caller may tune per function; runtime, tracing, logging and bundling stay fixed. */
+export type PlatformFunctionOptions = Pick<
+  PlatformFunctionProps,
+  'memorySize' | 'timeout' | 'externalModules' | 'layers' | 'description'
+>;
+
+/**
+ * @example
+ * const fn = new PlatformFunction(this, 'GetHealth', { entry: 'functions/http/platform/get-health.ts' });
+ * fn.bindTable(storage.tables.apiKeys, 'read');
+ */
+export class PlatformFunction extends NodejsFunction {
+  /** The function's own log group (also `logGroup`, typed as the interface there). */
+  readonly functionLogGroup: LogGroup;
+  /** The execution role, created here without managed policies. */
+  readonly executionRole: Role;
+
+  constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // Logs outlive the stateless stack: they are evidence when something went wrong.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An explicit role instead of AWSLambdaBasicExecutionRole: writing to this function's own log
+    // group is all it needs, not logs:CreateLogGroup on every log group of the account.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.entry}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: `${repositoryRoot}${props.entry}`,
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: `${repositoryRoot}package-lock.json`,
+      description: props.description ?? props.entry,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.X86_64,
+      tracing: Tracing.ACTIVE,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      // Lambda's log format stays Text on purpose: Powertools writes JSON lines itself, and with the
+      // JSON format (advanced logging controls) AWS_LAMBDA_LOG_LEVEL would override POWERTOOLS_LOG_LEVEL.
+      logGroup,
+      role,
+      environment: { ...props.environment },
+      layers: [...(props.layers ?? [])],
+      bundling: {
+        // esbuild's per-file size report is noise at synth; warnings and errors still show.
+        logLevel: LogLevel.WARNING,
+        format: OutputFormat.ESM,
+        // ESM-first resolution: smaller, tree-shakeable builds of the AWS SDK and middy (ESM-only).
+        mainFields: ['module', 'main'],
+        // A few CommonJS dependencies call require(); ESM output has none unless we make one.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        tsconfig: `${repositoryRoot}tsconfig.json`,
+        // onnxruntime-node would try to download CUDA libraries from a host we cannot reach.
+        environment: { ONNXRUNTIME_NODE_INSTALL: 'skip' },
+        // The AWS SDK is bundled, not taken from the runtime: the runtime's copy changes under us
+        // with each Lambda release, while package-lock.json pins the version the tests ran against
+        // (and the local emulators need the checksum options of that version). The cost, a bigger
+        // bundle, is paid once per cold start and trimmed by tree shaking of the ESM build.
+        bundleAwsSDK: true,
+        externalModules: [...(props.externalModules ?? [])],
+      },
+    });
+    this.functionLogGroup = logGroup;
+    this.executionRole = role;
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x on purpose: the toolchain, local platform and tests run on Node 22; ' +
+        'moving to a newer runtime is a deliberate upgrade of all of them together.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by Tracing.ACTIVE) use "*": ' +
+        'X-Ray has no resource-level permissions for these actions.',
+    });
+  }
+
+  /** Sets the table's name variable and grants `read` or `readWrite` on the table and its named indexes. */
+  bindTable(table: PlatformTable, grant: Grant): this {
+    this.addEnvironment(table.definition.envVar, table.table.tableName);
+    const arn = table.table.tableArn;
+    this.executionRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...tableActions[grant]],
+        resources: [arn, ...table.definition.globalIndexes.map((index) => `${arn}/index/${index.indexName}`)],
+      }),
+    );
+    return this;
+  }
+
+  /** Sets the bucket's name variable and grants `read` or `readWrite` on its objects. */
+  bindBucket(bucket: PlatformBucket, grant: Grant): this {
+    this.addEnvironment(bucket.definition.envVar, bucket.bucket.bucketName);
+    const actions = bucketActions[grant];
+    this.executionRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: actions.bucket, resources: [bucket.bucket.bucketArn] }),
+    );
+    const objects = bucket.bucket.arnForObjects('*');
+    this.executionRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: actions.objects, resources: [objects] }),
+    );
+    acknowledgeWildcardResource(
+      this.executionRole,
+      objects,
+      'Object keys are user data (dataset and model names); the grant covers the objects of one bucket.',
+    );
+    return this;
+  }
+}
