@@ -21,7 +21,7 @@ const packageVersion = (name: string): string =>
   (JSON.parse(readFileSync(`${modulesDir}/${name}/package.json`, 'utf8')) as { version: string }).version;
 
 /** Copies the runtime files of both packages, keeping the linux/x64 binaries only. */
-function buildLayer(outputDir: string): boolean {
+export function buildOnnxRuntimeLayer(outputDir: string): boolean {
   const target = `${outputDir}/nodejs/node_modules`;
   const node = `${modulesDir}/onnxruntime-node`;
   cpSync(`${node}/package.json`, `${target}/onnxruntime-node/package.json`);
@@ -60,7 +60,7 @@ export class OnnxRuntimeLayer extends Construct {
         bundling: {
           // Never pulled: local bundling always succeeds. CDK requires an image all the same.
           image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
-          local: { tryBundle: buildLayer },
+          local: { tryBundle: buildOnnxRuntimeLayer },
         },
       }),
     });
