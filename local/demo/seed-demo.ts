@@ -9,12 +9,23 @@ import { readFile } from 'node:fs/promises';
 export const DEMO_MODEL = 'iris-demo';
 export const DEMO_INSTANCE = [5.1, 3.5, 1.4, 0.2];
 
-async function call(apiUrl: string, token: string, method: string, path: string, body?: unknown, binary?: Uint8Array) {
+async function call(
+  apiUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  binary?: Uint8Array,
+) {
   const response = await fetch(`${apiUrl}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${token}`,
-      ...(binary ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
+      ...(binary
+        ? { 'content-type': 'application/octet-stream' }
+        : body
+          ? { 'content-type': 'application/json' }
+          : {}),
     },
     body: binary ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
@@ -30,18 +41,23 @@ export async function seedDemo(apiUrl: string, adminToken: string): Promise<bool
   if (existing.status === 200) return false;
   await call(apiUrl, adminToken, 'POST', '/v1/models', {
     name: DEMO_MODEL,
-    description: 'Demo: iris species from sepal and petal sizes (scikit-learn LogisticRegression, exported with skl2onnx).',
+    description:
+      'Demo: iris species from sepal and petal sizes (scikit-learn LogisticRegression, exported with skl2onnx).',
     task: 'classification',
     tags: ['demo'],
     teamVisible: true,
   });
   const bytes = await readFile(new URL('./iris.onnx', import.meta.url));
-  const version = (await (await call(apiUrl, adminToken, 'POST', `/v1/models/${DEMO_MODEL}/versions`, undefined, bytes)).json()) as {
+  const version = (await (
+    await call(apiUrl, adminToken, 'POST', `/v1/models/${DEMO_MODEL}/versions`, undefined, bytes)
+  ).json()) as {
     version: number;
   };
   await call(apiUrl, adminToken, 'POST', `/v1/models/${DEMO_MODEL}/versions/${version.version}/approve`, {
     comment: 'demo model',
   });
-  await call(apiUrl, adminToken, 'PUT', `/v1/models/${DEMO_MODEL}/aliases/production`, { version: version.version });
+  await call(apiUrl, adminToken, 'PUT', `/v1/models/${DEMO_MODEL}/aliases/production`, {
+    version: version.version,
+  });
   return true;
 }
