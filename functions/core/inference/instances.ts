@@ -137,6 +137,12 @@ function writeScalar(
     }
     throw refuse(`expected ${expectedKind(type)}, got ${describe(value)}`, location);
   }
+  if (value === null && type === 'string') {
+    // A missing category is the empty string: exporters' one-hot steps treat it as unknown, and the
+    // platform's own exports impute it with the most frequent training value.
+    (buffer as string[])[offset] = '';
+    return;
+  }
   if (value === null) {
     throw refuse(
       `a missing value (null) is not allowed for a ${type} input; expected ${expectedKind(type)}`,

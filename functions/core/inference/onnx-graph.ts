@@ -56,6 +56,8 @@ export type ModelFramework =
   | 'catboost'
   | 'sparkml'
   | 'paddle'
+  /** Trained and exported by this platform's own training pipeline. */
+  | 'ml-platform'
   | 'onnx';
 
 export interface OpsetImport {
@@ -178,6 +180,7 @@ const TABULAR_FRAMEWORKS = new Set<ModelFramework>([
   'lightgbm',
   'catboost',
   'sparkml',
+  'ml-platform',
 ]);
 /** The opset declared for the Identity that replaces a ZipMap when a model imports no default domain. */
 const FALLBACK_DEFAULT_OPSET = 9;
@@ -459,6 +462,7 @@ function planOutputs(
   const classLabels =
     zipMapOfProbabilities?.classLabels ??
     (classifierNode === undefined ? undefined : classLabelsOf(classifierNode)) ??
+    (model.info.framework === 'ml-platform' ? classLabelsFromMetadata(model.info.metadata) : undefined) ??
     null;
 
   if (labelOutput !== undefined || probabilityOutput !== undefined) {
@@ -669,6 +673,22 @@ function readStringField(bytes: Uint8Array, fieldNumber: number): string {
 const utf8 = new TextDecoder('utf-8');
 
 /** `classlabels_int64s` / `classlabels_ints` (numbers) or `classlabels_strings` of an ML operator. */
+/** The platform's own exports name their classes in metadata (`class_labels`, a JSON array). */
+function classLabelsFromMetadata(metadata: Readonly<Record<string, string>>): ClassLabel[] | undefined {
+  const raw = metadata.class_labels;
+  if (raw === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed)) return undefined;
+    const valid = parsed.every(
+      (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)),
+    );
+    return valid ? (parsed as ClassLabel[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function classLabelsOf(node: RawNode): ClassLabel[] | undefined {
   for (const name of ['classlabels_int64s', 'classlabels_ints']) {
     const bytes = node.attributes.get(name);
@@ -747,6 +767,7 @@ function guessFramework(
   nodes: readonly RawNode[],
 ): ModelFramework {
   const producer = producerName.toLowerCase();
+  if (producer === 'ml-platform') return 'ml-platform';
   const hints = [
     graphName,
     docString,

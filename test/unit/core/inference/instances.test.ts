@@ -225,15 +225,23 @@ describe('feedsFromInstances', () => {
     expect(error.message).toMatch(/takes an array of 4 values per row, not an object/);
   });
 
-  it('refuses null for integer, string and bool inputs', () => {
+  it('refuses null for integer and bool inputs', () => {
     // Act
     const intError = refusal(() => feedsFromInstances([[1, null]], [input('ids', 'int64', [null, 2])]));
-    const stringError = refusal(() => feedsFromInstances([{ tenure_months: 1, contract: null }], tenure));
+    const boolError = refusal(() => feedsFromInstances([[null]], [input('flag', 'bool', [null, 1])]));
 
     // Assess
     expect(intError.details).toEqual({ row: 1, field: 'ids[1]' });
     expect(intError.message).toMatch(/missing value \(null\) is not allowed for a int64 input/);
-    expect(stringError.details).toEqual({ row: 1, field: 'contract' });
+    expect(boolError.details).toEqual({ row: 1, field: 'flag[0]' });
+  });
+
+  it('turns null into the empty string for string inputs (a missing category)', () => {
+    // Act
+    const feeds = feedsFromInstances([{ tenure_months: 1, contract: null }], tenure);
+
+    // Assess
+    expect(feeds.contract?.data).toEqual(['']);
   });
 
   it('refuses fractions and out-of-range values for integer inputs', () => {
