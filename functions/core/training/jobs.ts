@@ -1,0 +1,212 @@
+/**
+ * Training jobs, the async job pattern: a request becomes a PENDING job row, the workflow runs it
+ * (RUNNING, with the current step and a progress that moves), and it ends SUCCEEDED with a
+ * registered model version, FAILED with a reason a person can act on, or CANCELLED.
+ */
+import { randomUUID } from 'node:crypto';
+import { isAdmin, listingOwner, requireAccess } from '../auth/access-rules.ts';
+import type { Principal } from '../auth/principal.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
+import type { Page, PageRequest } from '../pagination.ts';
+
+export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINISHED: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+export const STEPS = ['preprocess', 'features', 'train', 'select', 'register'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export const CLASSIFICATION_METRICS = [
+  'accuracy',
+  'balanced_accuracy',
+  'f1_macro',
+  'precision_macro',
+  'recall_macro',
+  'roc_auc',
+  'log_loss',
+] as const;
+export const REGRESSION_METRICS = ['rmse', 'mae', 'r2'] as const;
+
+export interface TrainingRequest {
+  readonly datasetName: string;
+  /** Default: the dataset's newest ready version. */
+  readonly datasetVersion?: number;
+  readonly target: string;
+  readonly task: 'classification' | 'regression' | 'auto';
+  /** Default: every algorithm that supports the task. */
+  readonly algorithms?: readonly string[];
+  /** Default: accuracy (classification), rmse (regression). */
+  readonly metric?: string;
+  readonly validation: { readonly holdoutFraction: number; readonly seed: number };
+  /** Per algorithm: a grid to search instead of the default one. */
+  readonly hyperParameters?: Readonly<Record<string, readonly Readonly<Record<string, number>>[]>>;
+  readonly modelName: string;
+  /** Registers the version `approved` when the chosen candidate's metric reaches the threshold (admins' jobs). */
+  readonly autoApprove?: { readonly threshold: number };
+  readonly featureSettings?: { readonly maxCategories: number };
+}
+
+export interface CandidateResult {
+  readonly algorithm: string;
+  readonly hyperParameters: Readonly<Record<string, number>>;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  readonly score: number;
+  readonly trainingMs: number;
+  /** S3 key of the fitted model's parameters. */
+  readonly modelKey: string;
+}
+
+export interface StepTiming {
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly ms?: number;
+}
+
+export interface JobRecord {
+  readonly jobId: string;
+  readonly ownerId: string;
+  readonly ownerUsername: string;
+  readonly ownerRole: 'admin' | 'user';
+  readonly request: TrainingRequest;
+  readonly status: JobStatus;
+  readonly step?: StepName;
+  readonly progress: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly stepTimings: Readonly<Partial<Record<StepName, StepTiming>>>;
+  /** Resolved by preprocessing: the dataset version used and the task inferred for `auto`. */
+  readonly resolved?: { readonly datasetVersion: number; readonly task: 'classification' | 'regression'; readonly metric: string };
+  readonly featureSetId?: string;
+  readonly featureSetReused?: boolean;
+  readonly candidates?: readonly CandidateResult[];
+  readonly chosen?: CandidateResult;
+  readonly registered?: { readonly model: string; readonly version: number; readonly status: string };
+  readonly error?: { readonly step?: StepName; readonly reason: string };
+}
+
+export interface JobRepository {
+  create(job: JobRecord): Promise<void>;
+  get(jobId: string): Promise<JobRecord | undefined>;
+  listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>>;
+  listAll(page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>>;
+  /** Applies `change` unless the job has finished (then resolves to undefined). */
+  updateIfActive(jobId: string, change: Partial<Omit<JobRecord, 'jobId' | 'ownerId' | 'request'>>): Promise<JobRecord | undefined>;
+}
+
+export interface WorkflowStarter {
+  /** Starts the job's execution, named by the job id (a retry with the same id starts nothing new). */
+  start(jobId: string, input: Record<string, unknown>): Promise<void>;
+  stop(jobId: string, cause: string): Promise<void>;
+}
+
+/** What job creation needs to know about the dataset, without depending on how datasets are stored. */
+export interface DatasetAccess {
+  /** The dataset's newest ready version, or the given one; undefined when the caller may not use it. */
+  readyVersion(principal: Principal, name: string, version?: number): Promise<{ version: number; columns: readonly string[] } | undefined>;
+}
+
+export interface JobDeps {
+  readonly jobs: JobRepository;
+  readonly workflow: WorkflowStarter;
+  readonly datasets: DatasetAccess;
+  readonly now: () => Date;
+}
+
+export function jobNotFound(jobId: string): string {
+  return `No training job ${jobId}.`;
+}
+
+export function newJobRecord(
+  jobId: string,
+  owner: { userId: string; username: string; role: 'admin' | 'user' },
+  request: TrainingRequest,
+  at: string,
+): JobRecord {
+  return {
+    jobId,
+    ownerId: owner.userId,
+    ownerUsername: owner.username,
+    ownerRole: owner.role,
+    request,
+    status: 'PENDING',
+    progress: 0,
+    createdAt: at,
+    updatedAt: at,
+    stepTimings: {},
+  };
+}
+
+/** Checks a request against the dataset before anything is written. */
+export async function startTrainingJob(
+  principal: Principal,
+  request: TrainingRequest,
+  deps: JobDeps,
+): Promise<JobRecord> {
+  if (request.autoApprove !== undefined && !isAdmin(principal)) {
+    throw new ForbiddenError('Only admins may start jobs that approve their own model versions.');
+  }
+  const dataset = await deps.datasets.readyVersion(principal, request.datasetName, request.datasetVersion);
+  if (dataset === undefined) {
+    throw new NotFoundError(
+      request.datasetVersion === undefined
+        ? `No ready dataset named ${request.datasetName}.`
+        : `Dataset ${request.datasetName} has no ready version ${request.datasetVersion}.`,
+    );
+  }
+  if (!dataset.columns.includes(request.target)) {
+    throw new UnprocessableError(
+      `The dataset has no column "${request.target}" (columns: ${dataset.columns.join(', ')}).`,
+      { field: 'body.target' },
+    );
+  }
+  const job = newJobRecord(
+    randomUUID(),
+    { userId: principal.userId, username: principal.username, role: principal.role },
+    { ...request, datasetVersion: dataset.version },
+    deps.now().toISOString(),
+  );
+  await deps.jobs.create(job);
+  try {
+    await deps.workflow.start(job.jobId, { jobId: job.jobId });
+  } catch (error) {
+    // The row must not claim a job that never runs.
+    await deps.jobs.updateIfActive(job.jobId, {
+      status: 'FAILED',
+      finishedAt: deps.now().toISOString(),
+      updatedAt: deps.now().toISOString(),
+      error: { reason: 'The workflow could not be started; try again.' },
+    });
+    throw error;
+  }
+  return job;
+}
+
+export async function getTrainingJob(principal: Principal, jobId: string, deps: Pick<JobDeps, 'jobs'>) {
+  return requireAccess(principal, await deps.jobs.get(jobId), 'read', jobNotFound(jobId));
+}
+
+export async function listTrainingJobs(
+  principal: Principal,
+  query: PageRequest & { ownerId?: string; status?: JobStatus },
+  deps: Pick<JobDeps, 'jobs'>,
+): Promise<Page<JobRecord>> {
+  const ownerId = listingOwner(principal, query.ownerId);
+  const page = { limit: query.limit, cursor: query.cursor };
+  return ownerId === undefined
+    ? deps.jobs.listAll(page, query.status)
+    : deps.jobs.listByOwner(ownerId, page, query.status);
+}
+
+export async function cancelTrainingJob(principal: Principal, jobId: string, deps: JobDeps): Promise<JobRecord> {
+  const job = requireAccess(principal, await deps.jobs.get(jobId), 'write', jobNotFound(jobId));
+  if (FINISHED.has(job.status)) {
+    if (job.status === 'CANCELLED') return job;
+    throw new ConflictError(`The job has finished (${job.status}); there is nothing to cancel.`);
+  }
+  const at = deps.now().toISOString();
+  const cancelled = await deps.jobs.updateIfActive(jobId, { status: 'CANCELLED', finishedAt: at, updatedAt: at });
+  await deps.workflow.stop(jobId, `Cancelled by ${principal.username}`);
+  return cancelled ?? ((await deps.jobs.get(jobId)) as JobRecord);
+}

@@ -1,0 +1,70 @@
+/**
+ * The shapes the training pipeline's parts agree on: the fitted feature pipeline (imputation,
+ * scaling, one-hot), the numeric matrix trainers learn from, and the fitted models the ONNX exporter
+ * turns into one graph. Linear models now; gradient-boosted trees join the `FittedModel` union later.
+ */
+
+export interface NumericFeature {
+  readonly kind: 'numeric';
+  readonly column: string;
+  /** Median of the training rows; replaces a missing value. */
+  readonly fill: number;
+  readonly mean: number;
+  /** Standard deviation of the training rows; 1 when it is 0, so constant columns pass through. */
+  readonly scale: number;
+}
+
+export interface CategoricalFeature {
+  readonly kind: 'categorical';
+  readonly column: string;
+  /** Most frequent training value; replaces a missing value. */
+  readonly fill: string;
+  /**
+   * The categories kept (most frequent first, capped). Each gets one output column, and one more
+   * column, last, marks every other value ("unknown": unseen or beyond the cap).
+   */
+  readonly categories: readonly string[];
+}
+
+export type Feature = NumericFeature | CategoricalFeature;
+
+export interface FeaturePipeline {
+  /** In output order: a numeric feature is 1 column, a categorical one `categories.length + 1`. */
+  readonly features: readonly Feature[];
+  /** Total number of output columns. */
+  readonly width: number;
+}
+
+/** Row-major training data after the feature pipeline. */
+export interface TrainingMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly x: Float64Array;
+  /** Regression: the target value. Classification: the class index into `classes`. */
+  readonly y: Float64Array;
+  /** Classification only: the class labels, index i ↔ class i. */
+  readonly classes?: readonly (string | number)[];
+}
+
+/**
+ * A fitted linear model over the pipeline's output columns.
+ * - regression: 1 output, value = w·x + b;
+ * - binary classification: 1 output, P(class 1) = sigmoid(w·x + b);
+ * - multiclass: K outputs, P = softmax(W x + b).
+ */
+export interface LinearModel {
+  readonly kind: 'linear';
+  readonly algorithm: 'linear-regression' | 'ridge' | 'logistic-regression';
+  readonly task: 'regression' | 'classification';
+  /** Row-major [outputs × width]. */
+  readonly weights: Float64Array;
+  /** [outputs]. */
+  readonly intercepts: Float64Array;
+  readonly outputs: number;
+  readonly width: number;
+  /** Classification only. */
+  readonly classes?: readonly (string | number)[];
+  readonly hyperParameters: Readonly<Record<string, number>>;
+}
+
+export type FittedModel = LinearModel;

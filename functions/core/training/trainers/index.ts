@@ -1,0 +1,37 @@
+/**
+ * The trainers by algorithm name: what a training request may ask for. A new trainer (the
+ * gradient-boosted trees) is added here and to the `FittedModel` union.
+ */
+import { ValidationError } from '../../errors.ts';
+import { linearRegressionTrainer } from './linear-regression.ts';
+import { logisticRegressionTrainer } from './logistic-regression.ts';
+import type { Task, Trainer } from './trainer.ts';
+
+export const TRAINERS: readonly Trainer[] = [linearRegressionTrainer, logisticRegressionTrainer];
+
+/**
+ * The trainer of an algorithm, checked against the task.
+ *
+ * @example
+ * const trainer = trainerFor('logistic-regression', 'classification');
+ */
+export function trainerFor(algorithm: string, task: Task): Trainer {
+  const trainer = TRAINERS.find((candidate) => candidate.algorithm === algorithm);
+  if (trainer === undefined) {
+    const known = TRAINERS.map((t) => t.algorithm).join(', ');
+    throw new ValidationError(`Unknown algorithm "${algorithm}".`, [
+      { field: 'algorithm', message: `Unknown algorithm (known: ${known}).` },
+    ]);
+  }
+  if (!trainer.tasks.includes(task)) {
+    throw new ValidationError(`The algorithm "${algorithm}" does not do ${task}.`, [
+      { field: 'algorithm', message: `Does not do ${task} (it does ${trainer.tasks.join(', ')}).` },
+    ]);
+  }
+  return trainer;
+}
+
+/** The trainers that can do a task. */
+export function trainersFor(task: Task): readonly Trainer[] {
+  return TRAINERS.filter((trainer) => trainer.tasks.includes(task));
+}
