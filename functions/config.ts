@@ -33,6 +33,10 @@ export const environmentSchema = z.object({
   MODELS_TABLE: z.string().min(1),
   MODEL_VERSIONS_TABLE: z.string().min(1),
   MODEL_UPLOADS_TABLE: z.string().min(1),
+  DATASETS_TABLE: z.string().min(1),
+  DATASET_VERSIONS_TABLE: z.string().min(1),
+  TRAINING_JOBS_TABLE: z.string().min(1),
+  FEATURE_SETS_TABLE: z.string().min(1),
   DATASETS_BUCKET: z.string().min(3),
   MODELS_BUCKET: z.string().min(3),
 
@@ -66,10 +70,14 @@ export const environmentSchema = z.object({
     .positive()
     .default(512 * 1024 * 1024),
 
+  /** The training workflow; only the functions that start or stop training jobs need it. */
+  TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+
   /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
   AWS_ENDPOINT_URL_S3: optionalUrl,
   AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: optionalUrl,
+  AWS_ENDPOINT_URL_SFN: optionalUrl,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -85,6 +93,10 @@ export interface PlatformConfig {
     readonly models: string;
     readonly modelVersions: string;
     readonly modelUploads: string;
+    readonly datasets: string;
+    readonly datasetVersions: string;
+    readonly trainingJobs: string;
+    readonly featureSets: string;
   };
   readonly buckets: { readonly datasets: string; readonly models: string };
   readonly auth: {
@@ -100,7 +112,13 @@ export interface PlatformConfig {
     readonly maxModelBytes: number;
     readonly modelCacheBytes: number;
   };
-  readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly cognito?: string };
+  readonly workflows: { readonly trainingStateMachineArn?: string };
+  readonly endpoints: {
+    readonly dynamodb?: string;
+    readonly s3?: string;
+    readonly cognito?: string;
+    readonly sfn?: string;
+  };
 }
 
 export class ConfigurationError extends Error {
@@ -133,6 +151,10 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       models: e.MODELS_TABLE,
       modelVersions: e.MODEL_VERSIONS_TABLE,
       modelUploads: e.MODEL_UPLOADS_TABLE,
+      datasets: e.DATASETS_TABLE,
+      datasetVersions: e.DATASET_VERSIONS_TABLE,
+      trainingJobs: e.TRAINING_JOBS_TABLE,
+      featureSets: e.FEATURE_SETS_TABLE,
     },
     buckets: { datasets: e.DATASETS_BUCKET, models: e.MODELS_BUCKET },
     auth: {
@@ -148,7 +170,9 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       maxModelBytes: e.MAX_MODEL_BYTES,
       modelCacheBytes: e.MODEL_CACHE_BYTES,
     },
+    workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
     endpoints: {
+      sfn: e.AWS_ENDPOINT_URL_SFN,
       dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,
       s3: e.AWS_ENDPOINT_URL_S3,
       cognito: e.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,

@@ -6,6 +6,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
 import { tracer } from '#observability';
@@ -35,3 +36,5 @@ export const s3 = tracer.captureAWSv3Client(
 export const cognito = tracer.captureAWSv3Client(
   new CognitoIdentityProviderClient({ region, endpoint: endpoints.cognito }),
 );
+
+export const stepFunctions = tracer.captureAWSv3Client(new SFNClient({ region, endpoint: endpoints.sfn }));

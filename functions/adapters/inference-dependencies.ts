@@ -10,7 +10,7 @@ import { encodeV2Outputs } from '#core/inference/outputs.ts';
 import type { ModelRunner } from '#core/inference/predict.ts';
 import type { ModelValidator } from '#core/registry/ports.ts';
 import { modelsStore } from './dependencies.ts';
-import { OnnxModel } from './onnxruntime/onnx-model.ts';
+import { onnxModelValidator } from './onnxruntime/model-validator.ts';
 import { ModelCache } from './onnxruntime/session-cache.ts';
 
 export const modelCache = new ModelCache({
@@ -34,25 +34,5 @@ export const modelRunner: ModelRunner = {
   servedSignature: (artifactKey) => modelCache.use(artifactKey, (model) => model.serving),
 };
 
-/** Validation on registration: the file must load in onnxruntime; its signature is read from the graph. */
-export const modelValidator: ModelValidator = {
-  async validate(bytes) {
-    const model = await OnnxModel.create(bytes);
-    try {
-      const { info, serving } = model;
-      return {
-        framework: info.framework,
-        producer: [info.producerName, info.producerVersion].filter(Boolean).join(' ') || undefined,
-        opsets: Object.fromEntries(info.opsets.map((o) => [o.domain || 'ai.onnx', o.version])),
-        signature: {
-          inputs: serving.inputs,
-          outputs: info.signature.outputs,
-          kind: serving.kind,
-          ...(serving.classLabels === null ? {} : { classLabels: serving.classLabels }),
-        },
-      };
-    } finally {
-      await model.dispose();
-    }
-  },
-};
+/** Validation on registration: the file must load in onnxruntime. */
+export const modelValidator: ModelValidator = onnxModelValidator;

@@ -106,6 +106,47 @@ export const tableDefinitions = {
     timeToLiveAttribute: 'expiresAt',
     description: 'Pending presigned model uploads, waiting to be committed as versions.',
   },
+  trainingJobs: {
+    id: 'TrainingJobs',
+    envVar: 'TRAINING_JOBS_TABLE',
+    partitionKey: { name: 'jobId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byOwner',
+        partitionKey: { name: 'ownerId', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+    description: 'Training jobs: request, status, current step, progress, timings, candidates, result or error.',
+  },
+  featureSets: {
+    id: 'FeatureSets',
+    envVar: 'FEATURE_SETS_TABLE',
+    partitionKey: { name: 'featureSetId', type: 'S' },
+    globalIndexes: [],
+    description: 'Fitted feature pipelines and transformed data per dataset version and settings, reused by later jobs.',
+  },
+  datasets: {
+    id: 'Datasets',
+    envVar: 'DATASETS_TABLE',
+    partitionKey: { name: 'name', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byOwner',
+        partitionKey: { name: 'ownerId', type: 'S' },
+        sortKey: { name: 'name', type: 'S' },
+      },
+    ],
+    description: 'Datasets: owner, description, the version counter and the latest ready version.',
+  },
+  datasetVersions: {
+    id: 'DatasetVersions',
+    envVar: 'DATASET_VERSIONS_TABLE',
+    partitionKey: { name: 'datasetName', type: 'S' },
+    sortKey: { name: 'version', type: 'N' },
+    globalIndexes: [],
+    description: 'Immutable dataset versions: status, file key, size, checksum, profile and quality report.',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export const bucketDefinitions = {

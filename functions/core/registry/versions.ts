@@ -42,6 +42,9 @@ export interface VersionInput {
   readonly lineage?: Lineage;
 }
 
+/** What registering a file needs (uploads are only for the presigned path). */
+type RegisterDeps = Pick<VersionDeps, 'models' | 'versions' | 'artifacts' | 'validator' | 'maxModelBytes' | 'now'>;
+
 export const UPLOAD_URL_SECONDS = 15 * 60;
 const UPLOAD_RECORD_SECONDS = 24 * 3600;
 
@@ -72,7 +75,7 @@ async function register(
   model: ModelRecord,
   bytes: Uint8Array,
   input: VersionInput,
-  deps: VersionDeps,
+  deps: RegisterDeps,
 ): Promise<VersionRecord> {
   checkSize(bytes.byteLength, deps.maxModelBytes);
   const validated = await deps.validator.validate(bytes);
@@ -113,7 +116,7 @@ export async function registerVersion(
   name: string,
   bytes: Uint8Array,
   input: VersionInput,
-  deps: VersionDeps,
+  deps: RegisterDeps,
 ): Promise<VersionRecord> {
   return register(principal, await ownModel(principal, name, deps), bytes, input, deps);
 }

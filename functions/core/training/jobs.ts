@@ -16,17 +16,6 @@ export const FINISHED: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED', 
 export const STEPS = ['preprocess', 'features', 'train', 'select', 'register'] as const;
 export type StepName = (typeof STEPS)[number];
 
-export const CLASSIFICATION_METRICS = [
-  'accuracy',
-  'balanced_accuracy',
-  'f1_macro',
-  'precision_macro',
-  'recall_macro',
-  'roc_auc',
-  'log_loss',
-] as const;
-export const REGRESSION_METRICS = ['rmse', 'mae', 'r2'] as const;
-
 export interface TrainingRequest {
   readonly datasetName: string;
   /** Default: the dataset's newest ready version. */
@@ -77,7 +66,11 @@ export interface JobRecord {
   readonly finishedAt?: string;
   readonly stepTimings: Readonly<Partial<Record<StepName, StepTiming>>>;
   /** Resolved by preprocessing: the dataset version used and the task inferred for `auto`. */
-  readonly resolved?: { readonly datasetVersion: number; readonly task: 'classification' | 'regression'; readonly metric: string };
+  readonly resolved?: {
+    readonly datasetVersion: number;
+    readonly task: 'classification' | 'regression';
+    readonly metric: string;
+  };
   readonly featureSetId?: string;
   readonly featureSetReused?: boolean;
   readonly candidates?: readonly CandidateResult[];
@@ -92,7 +85,10 @@ export interface JobRepository {
   listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>>;
   listAll(page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>>;
   /** Applies `change` unless the job has finished (then resolves to undefined). */
-  updateIfActive(jobId: string, change: Partial<Omit<JobRecord, 'jobId' | 'ownerId' | 'request'>>): Promise<JobRecord | undefined>;
+  updateIfActive(
+    jobId: string,
+    change: Partial<Omit<JobRecord, 'jobId' | 'ownerId' | 'request'>>,
+  ): Promise<JobRecord | undefined>;
 }
 
 export interface WorkflowStarter {
@@ -104,7 +100,11 @@ export interface WorkflowStarter {
 /** What job creation needs to know about the dataset, without depending on how datasets are stored. */
 export interface DatasetAccess {
   /** The dataset's newest ready version, or the given one; undefined when the caller may not use it. */
-  readyVersion(principal: Principal, name: string, version?: number): Promise<{ version: number; columns: readonly string[] } | undefined>;
+  readyVersion(
+    principal: Principal,
+    name: string,
+    version?: number,
+  ): Promise<{ version: number; columns: readonly string[] } | undefined>;
 }
 
 export interface JobDeps {
@@ -199,14 +199,22 @@ export async function listTrainingJobs(
     : deps.jobs.listByOwner(ownerId, page, query.status);
 }
 
-export async function cancelTrainingJob(principal: Principal, jobId: string, deps: JobDeps): Promise<JobRecord> {
+export async function cancelTrainingJob(
+  principal: Principal,
+  jobId: string,
+  deps: JobDeps,
+): Promise<JobRecord> {
   const job = requireAccess(principal, await deps.jobs.get(jobId), 'write', jobNotFound(jobId));
   if (FINISHED.has(job.status)) {
     if (job.status === 'CANCELLED') return job;
     throw new ConflictError(`The job has finished (${job.status}); there is nothing to cancel.`);
   }
   const at = deps.now().toISOString();
-  const cancelled = await deps.jobs.updateIfActive(jobId, { status: 'CANCELLED', finishedAt: at, updatedAt: at });
+  const cancelled = await deps.jobs.updateIfActive(jobId, {
+    status: 'CANCELLED',
+    finishedAt: at,
+    updatedAt: at,
+  });
   await deps.workflow.stop(jobId, `Cancelled by ${principal.username}`);
   return cancelled ?? ((await deps.jobs.get(jobId)) as JobRecord);
 }
