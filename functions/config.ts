@@ -69,6 +69,8 @@ export const environmentSchema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /** How long a prediction container may serve from its cached model/version/alias records (ms). */
+  SERVING_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
 
   /** The training workflow; only the functions that start or stop training jobs need it. */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
@@ -111,6 +113,7 @@ export interface PlatformConfig {
     readonly idempotencyTtlSeconds: number;
     readonly maxModelBytes: number;
     readonly modelCacheBytes: number;
+    readonly servingCacheTtlMs: number;
   };
   readonly workflows: { readonly trainingStateMachineArn?: string };
   readonly endpoints: {
@@ -169,6 +172,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
       maxModelBytes: e.MAX_MODEL_BYTES,
       modelCacheBytes: e.MODEL_CACHE_BYTES,
+      servingCacheTtlMs: e.SERVING_CACHE_TTL_MS,
     },
     workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
     endpoints: {

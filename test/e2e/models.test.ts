@@ -15,7 +15,10 @@ let admin: string;
 let bob: string;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ functionEnvironment: { MAX_MODEL_BYTES: String(MAX_MODEL_BYTES) } });
+  t = await startTestPlatform({
+    // No serving cache: these tests change aliases and visibility and predict at once.
+    functionEnvironment: { MAX_MODEL_BYTES: String(MAX_MODEL_BYTES), SERVING_CACHE_TTL_MS: '0' },
+  });
   [alice, admin, bob] = await Promise.all([t.token('alice'), t.token('admin'), t.token('bob')]);
 });
 afterAll(async () => t?.close());

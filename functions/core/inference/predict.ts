@@ -4,7 +4,7 @@
  * runner (cached sessions) → shape the answer.
  */
 import type { Principal } from '../auth/principal.ts';
-import { type AliasDeps, resolveServingVersion, type ServingChoice } from '../registry/aliases.ts';
+import { resolveServingVersion, type ServingChoice, type ServingReads } from '../registry/aliases.ts';
 import type { ModelSignature } from './onnx-graph.ts';
 import { modelMetadata } from './open-inference-protocol.ts';
 import type { PredictionResult, V2OutputTensor } from './outputs.ts';
@@ -21,7 +21,7 @@ export interface ModelRunner {
   servedSignature(artifactKey: string): Promise<ModelSignature>;
 }
 
-export interface PredictDeps extends Pick<AliasDeps, 'models' | 'versions'> {
+export interface PredictDeps extends ServingReads {
   readonly runner: ModelRunner;
 }
 

@@ -74,6 +74,12 @@ export async function removeAlias(
   return deps.models.setAlias(name, alias, undefined);
 }
 
+/** The only registry reads serving needs, so the prediction path can cache them. */
+export interface ServingReads {
+  readonly models: Pick<ModelRepository, 'get'>;
+  readonly versions: Pick<VersionRepository, 'get' | 'list'>;
+}
+
 export interface ServingChoice {
   readonly model: ModelRecord;
   readonly version: VersionRecord;
@@ -86,7 +92,7 @@ export async function resolveServingVersion(
   principal: Principal,
   name: string,
   selector: { version?: number; alias?: string; routingKey?: string },
-  deps: Pick<AliasDeps, 'models' | 'versions'>,
+  deps: ServingReads,
   random: () => number = Math.random,
 ): Promise<ServingChoice> {
   const model = requireAccess(principal, await deps.models.get(name), 'predict', notFound(name));

@@ -1,8 +1,13 @@
+import { config } from '#config';
 /** The prediction use cases' dependencies: registry reads and the onnxruntime model runner. */
+import { cachedServingRegistry } from '../../adapters/cached-registry.ts';
 import { modelRepository, versionRepository } from '../../adapters/dependencies.ts';
 import { modelRunner } from '../../adapters/inference-dependencies.ts';
 
-export const predictDeps = { models: modelRepository, versions: versionRepository, runner: modelRunner };
+export const predictDeps = {
+  ...cachedServingRegistry(modelRepository, versionRepository, { ttlMs: config().limits.servingCacheTtlMs }),
+  runner: modelRunner,
+};
 
 /** The sticky routing key of a split alias: the body's `routingKey`, else the `x-routing-key` header. */
 export function routingKeyOf(headers: Readonly<Record<string, string | undefined>>, fromBody?: string) {

@@ -64,6 +64,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 interface PlatformContext extends Context {
   principal?: Principal;
   input?: ParsedInput;
+  pendingRateCheck?: Promise<unknown>;
 }
 
 type Middleware = MiddlewareObj<APIGatewayProxyEventV2, Result, Error, PlatformContext>;
@@ -119,17 +120,34 @@ const authenticate = (route: RouteDefinition): Middleware => ({
   },
 });
 
-const rateLimit = (): Middleware => ({
-  before: async (request) => {
-    const principal = request.context.principal;
-    if (principal === undefined) return;
-    const decision = await consumeRateBudget(principal, config().limits.ratePerMinute, {
-      counter: rateCounter,
-      now: () => new Date(),
-    });
-    logger.debug('Rate budget', { subject: rateSubject(principal), remaining: decision.remaining });
-  },
-});
+/**
+ * Spends one unit of the caller's budget. On routes without side effects (reads and predictions)
+ * the counter's round trip overlaps the work and a caller over budget still gets 429 at the end;
+ * routes that change something wait for the verdict first, so a refused request changes nothing.
+ */
+const rateLimit = (route: RouteDefinition): Middleware => {
+  const sideEffectFree = route.method === 'GET' || route.scope === 'predict';
+  return {
+    before: async (request) => {
+      const principal = request.context.principal;
+      if (principal === undefined) return;
+      const decision = consumeRateBudget(principal, config().limits.ratePerMinute, {
+        counter: rateCounter,
+        now: () => new Date(),
+      });
+      if (sideEffectFree) {
+        // Observed in `after`; a handler error makes the verdict moot.
+        decision.catch(() => undefined);
+        request.context.pendingRateCheck = decision;
+        return;
+      }
+      await decision;
+    },
+    after: async (request) => {
+      await request.context.pendingRateCheck;
+    },
+  };
+};
 
 const parseInput = (route: RouteDefinition): Middleware => ({
   before: (request) => {
@@ -194,7 +212,7 @@ export function httpHandler<const R extends RouteDefinition>(
       .use(responseStamp(route))
       .use(problemResponses(route))
       .use(authenticate(route))
-      .use(rateLimit())
+      .use(rateLimit(route))
       .use(parseInput(route))
       .handler(run)
   );
