@@ -112,6 +112,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       STAGE: 'local',
       SERVICE_VERSION: packageJson.version,
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // With tracing off, manual mode keeps the X-Ray SDK from hooking every promise in the process.
+      AWS_XRAY_MANUAL_MODE: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
