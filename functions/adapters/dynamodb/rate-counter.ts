@@ -1,4 +1,4 @@
-/** Per-minute request counters in the usage table: one atomic ADD per request, no read first. */
+/** Per-minute request counters in the usage table: atomic ADDs (one per budget lease), no read first. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateCounter } from '#core/rate-limit/rate-limit.ts';
 
@@ -15,16 +15,17 @@ export class DynamoDbRateCounter implements RateCounter {
     subject: string,
     windowStartEpochSeconds: number,
     expiresAtEpochSeconds: number,
+    amount = 1,
   ): Promise<number> {
     const result = await this.#client.send(
       new UpdateCommand({
         TableName: this.#tableName,
         Key: { pk: `rate#${subject}`, sk: String(windowStartEpochSeconds) },
-        UpdateExpression: 'ADD requests :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAtEpochSeconds },
+        UpdateExpression: 'ADD requests :amount SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeValues: { ':amount': amount, ':expiresAt': expiresAtEpochSeconds },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(result.Attributes?.requests ?? 1);
+    return Number(result.Attributes?.requests ?? amount);
   }
 }

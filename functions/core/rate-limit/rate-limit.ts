@@ -1,18 +1,29 @@
 /**
- * Fixed one-minute windows per caller: each request adds one to the caller's counter for the
- * current minute (an atomic add in the usage table); past the budget the answer is 429 with the
- * seconds left in the window. Fixed windows allow a burst of up to twice the budget across a
- * window edge; that is the accepted price of one write per request and no read-modify-write race.
+ * Fixed one-minute windows per caller, shared by every container through an atomic counter in the
+ * usage table. A container does not write once per request: it leases a slice of the caller's
+ * budget (one atomic add of the slice size) and spends it locally, leasing again when it runs out.
+ * Leases never admit more than the budget across containers; what a container leased and did not
+ * use by the end of the window is simply lost, so a busy caller spread over many containers may be
+ * held slightly under its budget, never over it. Small budgets lease one request at a time, which
+ * is the exact per-request count. Past the budget the answer is 429 with the seconds left in the
+ * window. Fixed windows allow a burst of up to twice the budget across a window edge.
  */
 import type { Principal } from '../auth/principal.ts';
 import { RateLimitedError } from '../errors.ts';
 
 export interface RateCounter {
-  /** Adds one to the counter of `subject` in `windowStart` and returns the new count. */
-  increment(subject: string, windowStartEpochSeconds: number, expiresAtEpochSeconds: number): Promise<number>;
+  /** Adds `amount` to the counter of `subject` in `windowStart` and returns the new count. */
+  increment(
+    subject: string,
+    windowStartEpochSeconds: number,
+    expiresAtEpochSeconds: number,
+    amount?: number,
+  ): Promise<number>;
 }
 
 export const WINDOW_SECONDS = 60;
+/** A lease is this share of the budget (1/20: at most 5% of it idle in one container). */
+const LEASE_SHARE = 20;
 
 /** API keys are limited per key, users per user: a user's own keys do not share their budget. */
 export function rateSubject(principal: Principal): string {
@@ -21,26 +32,62 @@ export function rateSubject(principal: Principal): string {
 
 export interface RateDecision {
   readonly limit: number;
-  readonly remaining: number;
+  /** Requests this container may still admit in the window without asking the counter. */
+  readonly leased: number;
   readonly resetSeconds: number;
 }
 
-export async function consumeRateBudget(
-  principal: Principal,
-  defaultPerMinute: number,
-  deps: { counter: RateCounter; now: () => Date },
-): Promise<RateDecision> {
-  const limit = principal.rateLimitPerMinute ?? defaultPerMinute;
-  const nowSeconds = deps.now().getTime() / 1000;
-  const windowStart = Math.floor(nowSeconds / WINDOW_SECONDS) * WINDOW_SECONDS;
-  const resetSeconds = Math.max(1, Math.ceil(windowStart + WINDOW_SECONDS - nowSeconds));
-  // Counters are kept a little past their window so an operator can read recent usage.
-  const count = await deps.counter.increment(rateSubject(principal), windowStart, windowStart + 3600);
-  if (count > limit) {
-    throw new RateLimitedError(
-      `Rate limit of ${limit} requests per minute exceeded; retry in ${resetSeconds} s.`,
-      resetSeconds,
-    );
+export function leaseSize(limit: number): number {
+  return Math.max(1, Math.floor(limit / LEASE_SHARE));
+}
+
+interface Lease {
+  window: number;
+  remaining: number;
+  exhausted: boolean;
+}
+
+/** One per container: the leases it holds, by caller. */
+export class RateBudget {
+  readonly #counter: RateCounter;
+  readonly #leases = new Map<string, Lease>();
+
+  constructor(counter: RateCounter) {
+    this.#counter = counter;
   }
-  return { limit, remaining: limit - count, resetSeconds };
+
+  async consume(principal: Principal, defaultPerMinute: number, now: Date): Promise<RateDecision> {
+    const limit = principal.rateLimitPerMinute ?? defaultPerMinute;
+    const nowSeconds = now.getTime() / 1000;
+    const window = Math.floor(nowSeconds / WINDOW_SECONDS) * WINDOW_SECONDS;
+    const resetSeconds = Math.max(1, Math.ceil(window + WINDOW_SECONDS - nowSeconds));
+    const subject = rateSubject(principal);
+    let lease = this.#leases.get(subject);
+    if (lease === undefined || lease.window !== window) {
+      lease = { window, remaining: 0, exhausted: false };
+      this.#leases.set(subject, lease);
+      this.#forgetOldWindows(window);
+    }
+    if (lease.remaining === 0 && !lease.exhausted) {
+      const size = leaseSize(limit);
+      // Counters are kept a little past their window so an operator can read recent usage.
+      const count = await this.#counter.increment(subject, window, window + 3600, size);
+      const before = count - size;
+      const granted = Math.max(0, Math.min(size, limit - before));
+      lease.remaining += granted;
+      if (granted < size) lease.exhausted = true;
+    }
+    if (lease.remaining === 0) {
+      throw new RateLimitedError(
+        `Rate limit of ${limit} requests per minute exceeded; retry in ${resetSeconds} s.`,
+        resetSeconds,
+      );
+    }
+    lease.remaining -= 1;
+    return { limit, leased: lease.remaining, resetSeconds };
+  }
+
+  #forgetOldWindows(current: number): void {
+    for (const [subject, lease] of this.#leases) if (lease.window < current) this.#leases.delete(subject);
+  }
 }

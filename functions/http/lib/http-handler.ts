@@ -19,7 +19,7 @@ import { assertAdmin, assertScopeAllows } from '#core/auth/access-rules.ts';
 import type { Principal } from '#core/auth/principal.ts';
 import { problemFromError } from '#core/http/problem.ts';
 import { runIdempotently, type StoredResponse } from '#core/idempotency/idempotency.ts';
-import { consumeRateBudget, rateSubject } from '#core/rate-limit/rate-limit.ts';
+import { RateBudget, rateSubject } from '#core/rate-limit/rate-limit.ts';
 import { logger, metrics, tracer } from '#observability';
 import { idempotencyStore, rateCounter } from '../../adapters/dependencies.ts';
 import type { RouteDefinition } from '../routes.ts';
@@ -120,6 +120,9 @@ const authenticate = (route: RouteDefinition): Middleware => ({
   },
 });
 
+/** Budget leases live as long as the container. */
+const rateBudget = new RateBudget(rateCounter);
+
 /**
  * Spends one unit of the caller's budget. On routes without side effects (reads and predictions)
  * the counter's round trip overlaps the work and a caller over budget still gets 429 at the end;
@@ -131,10 +134,7 @@ const rateLimit = (route: RouteDefinition): Middleware => {
     before: async (request) => {
       const principal = request.context.principal;
       if (principal === undefined) return;
-      const decision = consumeRateBudget(principal, config().limits.ratePerMinute, {
-        counter: rateCounter,
-        now: () => new Date(),
-      });
+      const decision = rateBudget.consume(principal, config().limits.ratePerMinute, new Date());
       if (sideEffectFree) {
         // Observed in `after`; a handler error makes the verdict moot.
         decision.catch(() => undefined);

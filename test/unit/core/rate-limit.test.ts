@@ -2,16 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../functions/core/auth/principal.ts';
 import { RateLimitedError } from '../../../functions/core/errors.ts';
 import {
-  consumeRateBudget,
+  leaseSize,
+  RateBudget,
   type RateCounter,
   rateSubject,
 } from '../../../functions/core/rate-limit/rate-limit.ts';
 
-class CountingCounter implements RateCounter {
+/** The shared counter, as the usage table keeps it. */
+class SharedCounter implements RateCounter {
   readonly counts = new Map<string, number>();
-  async increment(subject: string, windowStart: number) {
+  calls = 0;
+  async increment(subject: string, windowStart: number, _expires: number, amount = 1) {
+    this.calls += 1;
     const key = `${subject}@${windowStart}`;
-    const next = (this.counts.get(key) ?? 0) + 1;
+    const next = (this.counts.get(key) ?? 0) + amount;
     this.counts.set(key, next);
     return next;
   }
@@ -19,36 +23,57 @@ class CountingCounter implements RateCounter {
 
 const user: Principal = { userId: 'u1', username: 'u', role: 'user', via: 'token', scope: 'full' };
 const key: Principal = { ...user, via: 'apiKey', keyId: 'K1', rateLimitPerMinute: 2 };
+const at = (iso: string) => new Date(iso);
 
-describe('consumeRateBudget', () => {
-  it('allows the budget, then refuses with the seconds left in the window', async () => {
-    const counter = new CountingCounter();
-    const now = () => new Date('2026-11-25T12:00:45.200Z');
-    await consumeRateBudget(key, 100, { counter, now });
-    await consumeRateBudget(key, 100, { counter, now });
-    const refusal = await consumeRateBudget(key, 100, { counter, now }).catch((e: unknown) => e);
+async function admitted(budget: RateBudget, principal: Principal, limit: number, times: number, now: Date) {
+  let ok = 0;
+  for (let i = 0; i < times; i += 1) {
+    try {
+      await budget.consume(principal, limit, now);
+      ok += 1;
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+    }
+  }
+  return ok;
+}
+
+describe('RateBudget', () => {
+  it('admits a small budget exactly, then refuses with the seconds left in the window', async () => {
+    const budget = new RateBudget(new SharedCounter());
+    const now = at('2026-11-25T12:00:45.200Z');
+    await budget.consume(key, 100, now);
+    await budget.consume(key, 100, now);
+    const refusal = await budget.consume(key, 100, now).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(RateLimitedError);
     expect((refusal as RateLimitedError).retryAfterSeconds).toBe(15);
   });
 
   it('starts a fresh budget in the next minute', async () => {
-    const counter = new CountingCounter();
-    for (let i = 0; i < 2; i += 1)
-      await consumeRateBudget(key, 100, { counter, now: () => new Date('2026-11-25T12:00:59Z') });
-    await expect(
-      consumeRateBudget(key, 100, { counter, now: () => new Date('2026-11-25T12:01:00Z') }),
-    ).resolves.toMatchObject({
-      remaining: 1,
-    });
+    const budget = new RateBudget(new SharedCounter());
+    expect(await admitted(budget, key, 100, 5, at('2026-11-25T12:00:59Z'))).toBe(2);
+    expect(await admitted(budget, key, 100, 1, at('2026-11-25T12:01:00Z'))).toBe(1);
   });
 
-  it('uses the platform default when the caller has no budget of its own', async () => {
-    const decision = await consumeRateBudget(user, 7, {
-      counter: new CountingCounter(),
-      now: () => new Date(),
-    });
-    expect(decision.limit).toBe(7);
-    expect(decision.remaining).toBe(6);
+  it('leases slices of a large budget: one counter write per slice, not per request', async () => {
+    const counter = new SharedCounter();
+    const budget = new RateBudget(counter);
+    const now = at('2026-11-25T12:00:10Z');
+    expect(await admitted(budget, user, 600, 600, now)).toBe(600);
+    expect(counter.calls).toBe(600 / leaseSize(600));
+    expect(await admitted(budget, user, 600, 5, now)).toBe(0);
+  });
+
+  it('never admits more than the budget across containers sharing the counter', async () => {
+    const counter = new SharedCounter();
+    const containers = Array.from({ length: 7 }, () => new RateBudget(counter));
+    const now = at('2026-11-25T12:00:10Z');
+    let total = 0;
+    for (let round = 0; round < 200; round += 1) {
+      for (const container of containers) total += await admitted(container, user, 100, 1, now);
+    }
+    expect(total).toBeLessThanOrEqual(100);
+    expect(total).toBeGreaterThanOrEqual(100 - 7 * leaseSize(100));
   });
 
   it('counts API keys apart from their owner', () => {
