@@ -72,7 +72,7 @@ export const environmentSchema = z.object({
   /** How long a prediction container may serve from its cached model/version/alias records (ms). */
   SERVING_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
 
-  /** The training workflow; only the functions that start or stop training jobs need it. */
+  /** The training workflow (every function gets it; those that start or stop jobs need it). */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
 
   /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */

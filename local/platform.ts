@@ -15,11 +15,13 @@ import {
   tableDefinitions,
 } from '#definitions/storage.ts';
 import { authorizerEntry, routeList } from '#http/routes.ts';
+import { workflowList } from '../functions/steps/workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { type CorsOptions, LocalApiGateway } from './api-gateway/server.ts';
 import { startEmulators } from './emulators/emulators.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
 import { LocalIdentityProvider, type SeedUser } from './identity-provider/identity-provider.ts';
+import { LocalStepFunctions } from './step-functions/step-functions.ts';
 
 export const repositoryRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -101,6 +103,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     closers.push(() => identity.close());
     await identity.seedUsers(options.seedUsers ?? DEFAULT_SEED_USERS);
 
+    // The workflows of functions/steps/workflows.ts, run in-process behind the Step Functions API.
+    const stepFunctions = await LocalStepFunctions.create({
+      host,
+      root: repositoryRoot,
+      workflows: workflowList,
+      region: LOCAL_REGION,
+    });
+    closers.push(() => stepFunctions.close());
+
     // What a deployment's function configuration carries; the functions read it through config.ts.
     const environment: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -120,6 +131,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ...Object.fromEntries(tables.map(({ name, definition }) => [definition.envVar, name])),
       ...Object.fromEntries(buckets.map(({ name, definition }) => [definition.envVar, name])),
       ...identity.environment(),
+      // AWS_ENDPOINT_URL_SFN and each workflow's state machine ARN (TRAINING_STATE_MACHINE_ARN).
+      ...stepFunctions.environment(),
       ...options.functionEnvironment,
     };
     Object.assign(process.env, environment);

@@ -82,12 +82,20 @@ try {
 }
 
 const { accessToken } = await platform.identity.issueTokens('admin', { expiresInSeconds: 12 * 3600 });
-const { DEMO_MODEL, DEMO_INSTANCE, seedDemo } = await import('./demo/seed-demo.ts');
+const { DEMO_MODEL, DEMO_INSTANCE, DEMO_TRAINED_MODEL, seedDemo, seedTrainingDemo } = await import(
+  './demo/seed-demo.ts'
+);
 try {
   if (await seedDemo(platform.apiUrl, accessToken)) console.log(`Registered the demo model ${DEMO_MODEL}.`);
+  const trained = await seedTrainingDemo(platform.apiUrl, accessToken, (line) => console.log(line));
+  if (trained?.status === 'SUCCEEDED') {
+    console.log(
+      `Trained ${DEMO_TRAINED_MODEL} version ${trained.version} on the iris dataset (job ${trained.jobId}).`,
+    );
+  }
 } catch (error) {
   // The platform is up; a failed demo should not take it down.
-  console.error(`Could not register the demo model: ${(error as Error).message}`);
+  console.error(`Could not set up the demo: ${(error as Error).message}`);
 }
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 
@@ -105,6 +113,10 @@ Admin token (valid 12 h):
 Try:
   curl -s -X POST ${platform.apiUrl}/v1/models/${DEMO_MODEL}/predict -H "Authorization: Bearer $TOKEN" \\
        -H 'content-type: application/json' -d '{"instances": [${JSON.stringify(DEMO_INSTANCE)}]}'
+  curl -s -X POST ${platform.apiUrl}/v1/models/${DEMO_TRAINED_MODEL}/predict -H "Authorization: Bearer $TOKEN" \\
+       -H 'content-type: application/json' \\
+       -d '{"instances": [{"sepal_length_cm": 6.7, "sepal_width_cm": 3.0, "petal_length_cm": 5.2, "petal_width_cm": 2.3}]}'
+  curl -s ${platform.apiUrl}/v1/training-jobs -H "Authorization: Bearer $TOKEN"      # the demo's training job
   curl -s ${platform.apiUrl}/v1/me -H "Authorization: Bearer $TOKEN"
   curl -s -X POST ${platform.apiUrl}/v1/api-keys -H "Authorization: Bearer $TOKEN" \\
        -H 'content-type: application/json' -d '{"name":"my first key","scope":"predict"}'

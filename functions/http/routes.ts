@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { BucketName, TableName } from '#definitions/storage.ts';
+import type { workflows } from '../steps/workflows.ts';
 import {
   apiKeyPageSchema,
   apiKeyParamsSchema,
@@ -14,7 +15,19 @@ import {
   createdApiKeySchema,
   listApiKeysQuerySchema,
 } from './schemas/api-keys.ts';
-import { paginationQuerySchema } from './schemas/common.ts';
+import { paginationQuerySchema, problemSchema } from './schemas/common.ts';
+import {
+  commitDatasetBodySchema,
+  createDatasetBodySchema,
+  datasetPageSchema,
+  datasetParamsSchema,
+  datasetUploadSchema,
+  datasetVersionPageSchema,
+  datasetVersionParamsSchema,
+  datasetVersionSchema,
+  datasetWithLatestSchema,
+  listDatasetsQuerySchema,
+} from './schemas/datasets.ts';
 import {
   aliasParamsSchema,
   commitUploadBodySchema,
@@ -50,6 +63,13 @@ import {
   v2VersionParamsSchema,
 } from './schemas/predictions.ts';
 import {
+  createTrainingJobBodySchema,
+  listTrainingJobsQuerySchema,
+  trainingJobPageSchema,
+  trainingJobParamsSchema,
+  trainingJobSchema,
+} from './schemas/training-jobs.ts';
+import {
   createUserBodySchema,
   listUsersQuerySchema,
   updateUserBodySchema,
@@ -61,6 +81,8 @@ import {
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Access = 'public' | 'authenticated' | 'admin';
 export type Grant = 'read' | 'readWrite';
+/** What a route's function may do with a workflow's executions. */
+export type WorkflowGrant = 'start';
 
 export interface ResponseDefinition {
   readonly description: string;
@@ -106,6 +128,8 @@ export interface RouteDefinition {
     readonly tables?: Partial<Record<TableName, Grant>>;
     readonly buckets?: Partial<Record<BucketName, Grant>>;
     readonly userPool?: 'read' | 'admin';
+    /** `start`: StartExecution on the workflow's state machine, DescribeExecution and StopExecution on its executions. */
+    readonly workflows?: Partial<Record<keyof typeof workflows, WorkflowGrant>>;
   };
 }
 
@@ -477,6 +501,180 @@ export const routes = {
     request: { params: aliasParamsSchema },
     responses: { 200: { description: 'The model with its aliases.', schema: modelSchema } },
     grants: { tables: { models: 'readWrite' } },
+  }),
+  createDatasetVersion: route({
+    operationId: 'createDatasetVersion',
+    method: 'POST',
+    path: '/v1/datasets',
+    entry: 'functions/http/datasets/create-dataset-version.ts',
+    summary:
+      'Start uploading a CSV or JSON Lines file: a new version number and a presigned URL to PUT the file to (the first upload creates the dataset).',
+    tag: 'Datasets',
+    access: 'authenticated',
+    scope: 'full',
+    idempotent: true,
+    request: { body: createDatasetBodySchema },
+    responses: {
+      201: {
+        description: 'The new version, `uploading`, and where to PUT the file.',
+        schema: datasetUploadSchema,
+      },
+    },
+    grants: {
+      tables: { datasets: 'readWrite', datasetVersions: 'readWrite', idempotency: 'readWrite' },
+      // Presigning a PUT needs the right to put the object.
+      buckets: { datasets: 'readWrite' },
+    },
+  }),
+  commitDatasetVersion: route({
+    operationId: 'commitDatasetVersion',
+    method: 'POST',
+    path: '/v1/datasets/{name}/versions/{version}/commit',
+    entry: 'functions/http/datasets/commit-dataset-version.ts',
+    summary:
+      'Check the uploaded file (streamed: profile and quality checks) and make the version ready, or fail it with the blocking problems.',
+    tag: 'Datasets',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: datasetVersionParamsSchema, body: commitDatasetBodySchema },
+    responses: {
+      200: {
+        description: 'The ready version with its profile and quality report.',
+        schema: datasetVersionSchema,
+      },
+      409: {
+        description:
+          'Nothing has been uploaded for this version yet, or the file changed while it was checked.',
+        schema: problemSchema,
+        contentType: 'application/problem+json',
+      },
+      422: {
+        description:
+          'The file has blocking problems; `row` (data row, 1-based, header not counted), `field`/`column` and `line` locate the first, `issues` lists all. The version is now `failed` and its file deleted.',
+        schema: problemSchema,
+        contentType: 'application/problem+json',
+      },
+    },
+    // HTTP API gives up after 30 s; 1769 MB is one full vCPU, which profiling is bound by.
+    function: { memoryMb: 1769, timeoutSeconds: 29 },
+    grants: {
+      tables: { datasets: 'readWrite', datasetVersions: 'readWrite' },
+      buckets: { datasets: 'readWrite' },
+    },
+  }),
+  listDatasets: route({
+    operationId: 'listDatasets',
+    method: 'GET',
+    path: '/v1/datasets',
+    entry: 'functions/http/datasets/list-datasets.ts',
+    summary: "Your datasets (admins: everyone's, or one owner's with `ownerId`).",
+    tag: 'Datasets',
+    access: 'authenticated',
+    scope: 'full',
+    request: { query: listDatasetsQuerySchema },
+    responses: { 200: { description: 'A page of datasets, by name.', schema: datasetPageSchema } },
+    grants: { tables: { datasets: 'read' } },
+  }),
+  getDataset: route({
+    operationId: 'getDataset',
+    method: 'GET',
+    path: '/v1/datasets/{name}',
+    entry: 'functions/http/datasets/get-dataset.ts',
+    summary: 'One dataset with its latest ready version (profile and quality report).',
+    tag: 'Datasets',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: datasetParamsSchema },
+    responses: { 200: { description: 'The dataset.', schema: datasetWithLatestSchema } },
+    grants: { tables: { datasets: 'read', datasetVersions: 'read' } },
+  }),
+  listDatasetVersions: route({
+    operationId: 'listDatasetVersions',
+    method: 'GET',
+    path: '/v1/datasets/{name}/versions',
+    entry: 'functions/http/datasets/list-dataset-versions.ts',
+    summary: "A dataset's versions, newest first, with their profiles and quality reports.",
+    tag: 'Datasets',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: datasetParamsSchema, query: paginationQuerySchema },
+    responses: { 200: { description: 'A page of versions.', schema: datasetVersionPageSchema } },
+    grants: { tables: { datasets: 'read', datasetVersions: 'read' } },
+  }),
+  getDatasetVersion: route({
+    operationId: 'getDatasetVersion',
+    method: 'GET',
+    path: '/v1/datasets/{name}/versions/{version}',
+    entry: 'functions/http/datasets/get-dataset-version.ts',
+    summary: 'One version: status, size, checksum, profile and quality report.',
+    tag: 'Datasets',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: datasetVersionParamsSchema },
+    responses: { 200: { description: 'The version.', schema: datasetVersionSchema } },
+    grants: { tables: { datasets: 'read', datasetVersions: 'read' } },
+  }),
+  createTrainingJob: route({
+    operationId: 'createTrainingJob',
+    method: 'POST',
+    path: '/v1/training-jobs',
+    entry: 'functions/http/training-jobs/create-training-job.ts',
+    summary: 'Start a training job on a dataset; answers 202 with the job and its Location.',
+    tag: 'Training jobs',
+    access: 'authenticated',
+    scope: 'full',
+    idempotent: true,
+    request: { body: createTrainingJobBodySchema },
+    responses: { 202: { description: 'The job, PENDING; poll its Location.', schema: trainingJobSchema } },
+    grants: {
+      tables: {
+        trainingJobs: 'readWrite',
+        datasets: 'read',
+        datasetVersions: 'read',
+        idempotency: 'readWrite',
+      },
+      workflows: { training: 'start' },
+    },
+  }),
+  listTrainingJobs: route({
+    operationId: 'listTrainingJobs',
+    method: 'GET',
+    path: '/v1/training-jobs',
+    entry: 'functions/http/training-jobs/list-training-jobs.ts',
+    summary: "Your training jobs, newest first (admins: everyone's); filter by status.",
+    tag: 'Training jobs',
+    access: 'authenticated',
+    scope: 'full',
+    request: { query: listTrainingJobsQuerySchema },
+    responses: { 200: { description: 'A page of jobs.', schema: trainingJobPageSchema } },
+    grants: { tables: { trainingJobs: 'read' } },
+  }),
+  getTrainingJob: route({
+    operationId: 'getTrainingJob',
+    method: 'GET',
+    path: '/v1/training-jobs/{jobId}',
+    entry: 'functions/http/training-jobs/get-training-job.ts',
+    summary:
+      'Status, current step, progress, step timings, candidates, the chosen one, the registered version or the reason it failed.',
+    tag: 'Training jobs',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: trainingJobParamsSchema },
+    responses: { 200: { description: 'The job.', schema: trainingJobSchema } },
+    grants: { tables: { trainingJobs: 'read' } },
+  }),
+  cancelTrainingJob: route({
+    operationId: 'cancelTrainingJob',
+    method: 'POST',
+    path: '/v1/training-jobs/{jobId}/cancel',
+    entry: 'functions/http/training-jobs/cancel-training-job.ts',
+    summary: 'Cancel a job: its execution stops and no later step runs. Cancelling twice is harmless.',
+    tag: 'Training jobs',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: trainingJobParamsSchema },
+    responses: { 200: { description: 'The cancelled job.', schema: trainingJobSchema } },
+    grants: { tables: { trainingJobs: 'readWrite' }, workflows: { training: 'start' } },
   }),
   predict: route({
     operationId: 'predict',

@@ -4,14 +4,19 @@
  * substitutions; the local Step Functions emulator runs the same file, invoking the same handler
  * modules in-process. Like the route table, it imports no handler code.
  */
-import type { Grant } from '#http/routes.ts';
+
 import type { BucketName, TableName } from '#definitions/storage.ts';
+import type { Grant } from '#http/routes.ts';
 
 export interface WorkflowTask {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly description: string;
-  readonly function?: { readonly memoryMb?: number; readonly timeoutSeconds?: number; readonly onnxRuntime?: boolean };
+  readonly function?: {
+    readonly memoryMb?: number;
+    readonly timeoutSeconds?: number;
+    readonly onnxRuntime?: boolean;
+  };
   readonly grants: {
     readonly tables?: Partial<Record<TableName, Grant>>;
     readonly buckets?: Partial<Record<BucketName, Grant>>;
@@ -53,19 +58,22 @@ export const workflows = {
       },
       TrainFunctionArn: {
         entry: 'functions/steps/train.ts',
-        description: 'Trains every candidate (algorithms × hyper-parameter grid) and scores it on validation.',
+        description:
+          'Trains every candidate (algorithms × hyper-parameter grid) and scores it on validation.',
         function: { memoryMb: 3008, timeoutSeconds: 900 },
         grants: { ...jobAndData, tables: { ...jobAndData.tables, featureSets: 'read' } },
       },
       SelectModelFunctionArn: {
         entry: 'functions/steps/select-model.ts',
-        description: 'Keeps the best candidate, exports the whole pipeline to ONNX and checks parity in onnxruntime.',
+        description:
+          'Keeps the best candidate, exports the whole pipeline to ONNX and checks parity in onnxruntime.',
         function: { memoryMb: 3008, timeoutSeconds: 900, onnxRuntime: true },
         grants: { ...jobAndData, tables: { ...jobAndData.tables, featureSets: 'read' } },
       },
       RegisterModelFunctionArn: {
         entry: 'functions/steps/register-model.ts',
-        description: 'Registers the exported model as a new version with metrics, lineage and a drift baseline.',
+        description:
+          'Registers the exported model as a new version with metrics, lineage and a drift baseline.',
         function: { memoryMb: 2048, timeoutSeconds: 300, onnxRuntime: true },
         grants: {
           tables: { trainingJobs: 'readWrite', models: 'readWrite', modelVersions: 'readWrite' },

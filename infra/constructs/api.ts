@@ -23,9 +23,17 @@ import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TableName } from '#definitions/storage.ts';
-import { authorizerEntry, type Grant, type RouteDefinition, routeList } from '#http/routes.ts';
+import {
+  authorizerEntry,
+  type Grant,
+  type RouteDefinition,
+  routeList,
+  type WorkflowGrant,
+} from '#http/routes.ts';
+import { workflows as workflowTable } from '../../functions/steps/workflows.ts';
 import type { PlatformAuth } from './auth.ts';
 import { OnnxRuntimeLayer } from './onnx-runtime-layer.ts';
+import { grantWorkflow, type WorkflowArns, type WorkflowName } from './pipeline.ts';
 import { PlatformFunction, type PlatformFunctionOptions } from './platform-function.ts';
 import type { PlatformStorage } from './storage.ts';
 
@@ -55,6 +63,12 @@ export interface PlatformApiProps {
   readonly functionOptions?: Readonly<Record<string, PlatformFunctionOptions>>;
   /** The layer for routes with `function.onnxRuntime`. @default one built from node_modules */
   readonly onnxRuntimeLayer?: ILayerVersion;
+  /**
+   * The workflows' state machines (see `workflowArns` in pipeline.ts): each ARN reaches every function
+   * as the workflow's `envVar`, and routes with `grants.workflows` may start and stop its executions.
+   * @default none: a route asking for a workflow grant is an error
+   */
+  readonly workflows?: Readonly<Partial<Record<WorkflowName, WorkflowArns>>>;
 }
 
 /** Headers a browser may send and read; the API's own headers and nothing else. */
@@ -105,6 +119,12 @@ export class PlatformApi extends Construct {
       RATE_LIMIT_PER_MINUTE: String(props.rateLimitPerMinute ?? 600),
       MAX_REQUEST_BODY_BYTES: String(props.maxRequestBodyBytes ?? 1024 * 1024),
       IDEMPOTENCY_TTL_SECONDS: String((props.idempotencyTtl ?? Duration.hours(1)).toSeconds()),
+      ...Object.fromEntries(
+        (Object.entries(props.workflows ?? {}) as [WorkflowName, WorkflowArns][]).map(([name, arns]) => [
+          workflowTable[name].envVar,
+          arns.stateMachineArn,
+        ]),
+      ),
     };
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
@@ -229,17 +249,24 @@ export class PlatformApi extends Construct {
       // Rate limiting counts every authenticated call in the usage table.
       tables.usage = strongest(tables.usage, 'readWrite');
     }
-    for (const [name, grant] of Object.entries(tables) as [TableName, Grant][]) {
-      fn.bindTable(props.storage.tables[name], grant);
-    }
-    for (const [name, grant] of Object.entries(route.grants.buckets ?? {}) as [
-      keyof PlatformStorage['buckets'],
-      Grant,
-    ][]) {
-      fn.bindBucket(props.storage.buckets[name], grant);
-    }
+    fn.bindStorage(props.storage, {
+      tables,
+      ...(route.grants.buckets ? { buckets: route.grants.buckets } : {}),
+    });
     if (route.grants.userPool) {
       props.auth.grantUserPool(fn, route.grants.userPool);
+    }
+    for (const [name, grant] of Object.entries(route.grants.workflows ?? {}) as [
+      WorkflowName,
+      WorkflowGrant,
+    ][]) {
+      const arns = props.workflows?.[name];
+      if (!arns) {
+        throw new Error(
+          `Route ${route.operationId} needs the ${name} workflow, which PlatformApi was not given.`,
+        );
+      }
+      grantWorkflow(fn.executionRole, arns, grant);
     }
 
     const httpRoute = new HttpRoute(this, `${id}Route`, {

@@ -11,9 +11,16 @@ import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { BucketName, TableName } from '#definitions/storage.ts';
 import type { Grant } from '#http/routes.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
-import type { PlatformBucket, PlatformTable } from './storage.ts';
+import type { PlatformBucket, PlatformStorage, PlatformTable } from './storage.ts';
+
+/** Table and bucket grants, as the route table and the workflow table list them. */
+export interface StorageGrants {
+  readonly tables?: Partial<Record<TableName, Grant>>;
+  readonly buckets?: Partial<Record<BucketName, Grant>>;
+}
 
 /** The repository root: route entries and the lock file are resolved from here. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -183,6 +190,17 @@ export class PlatformFunction extends NodejsFunction {
         resources: [arn, ...table.definition.globalIndexes.map((index) => `${arn}/index/${index.indexName}`)],
       }),
     );
+    return this;
+  }
+
+  /** Binds every table and bucket of `grants` (see `bindTable` and `bindBucket`). */
+  bindStorage(storage: PlatformStorage, grants: StorageGrants): this {
+    for (const [name, grant] of Object.entries(grants.tables ?? {}) as [TableName, Grant][]) {
+      this.bindTable(storage.tables[name], grant);
+    }
+    for (const [name, grant] of Object.entries(grants.buckets ?? {}) as [BucketName, Grant][]) {
+      this.bindBucket(storage.buckets[name], grant);
+    }
     return this;
   }
 

@@ -117,14 +117,16 @@ export const tableDefinitions = {
         sortKey: { name: 'createdAt', type: 'S' },
       },
     ],
-    description: 'Training jobs: request, status, current step, progress, timings, candidates, result or error.',
+    description:
+      'Training jobs: request, status, current step, progress, timings, candidates, result or error.',
   },
   featureSets: {
     id: 'FeatureSets',
     envVar: 'FEATURE_SETS_TABLE',
     partitionKey: { name: 'featureSetId', type: 'S' },
     globalIndexes: [],
-    description: 'Fitted feature pipelines and transformed data per dataset version and settings, reused by later jobs.',
+    description:
+      'Fitted feature pipelines and transformed data per dataset version and settings, reused by later jobs.',
   },
   datasets: {
     id: 'Datasets',

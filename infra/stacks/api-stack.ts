@@ -1,30 +1,62 @@
 /**
- * Stateless resources: the functions, the HTTP API and what watches them. Safe to destroy and
- * redeploy; the data lives in the stateful stack, whose constructs arrive as props.
+ * Stateless resources: the functions, the HTTP API, the workflows' state machines and what watches
+ * them. Safe to destroy and redeploy; the data lives in the stateful stack, whose constructs arrive
+ * as props.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { routeList } from '#http/routes.ts';
 import { PlatformApi, type PlatformApiProps } from '../constructs/api.ts';
 import { PlatformObservability, type PowertoolsLogLevel } from '../constructs/observability.ts';
+import { OnnxRuntimeLayer } from '../constructs/onnx-runtime-layer.ts';
+import { allWorkflowArns, PlatformPipeline } from '../constructs/pipeline.ts';
 
-export interface ApiStackProps extends StackProps, PlatformApiProps {
+export interface ApiStackProps extends StackProps, Omit<PlatformApiProps, 'workflows'> {
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
 }
 
 export class ApiStack extends Stack {
   readonly api: PlatformApi;
+  readonly pipeline: PlatformPipeline;
   readonly observability: PlatformObservability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    this.api = new PlatformApi(this, 'Api', props);
+
+    // One onnxruntime-node layer for the routes and the workflow tasks that load models.
+    let onnxRuntimeLayer = props.onnxRuntimeLayer;
+    const layer = (): ILayerVersion => {
+      onnxRuntimeLayer ??= new OnnxRuntimeLayer(this, 'OnnxRuntime').layerVersion;
+      return onnxRuntimeLayer;
+    };
+    const routesNeedLayer = routeList.some((route) => route.function?.onnxRuntime);
+
+    // State machine ARNs come from their fixed names: the API's functions get them without a reference.
+    this.api = new PlatformApi(this, 'Api', {
+      ...props,
+      ...(routesNeedLayer ? { onnxRuntimeLayer: layer() } : {}),
+      workflows: allWorkflowArns(this, props.stage),
+    });
+    this.pipeline = new PlatformPipeline(this, 'Pipeline', {
+      stage: props.stage,
+      storage: props.storage,
+      environment: this.api.environment,
+      onnxRuntimeLayer: layer,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
     this.observability = new PlatformObservability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: this.api.functions,
+      functions: [...this.api.functions, ...this.pipeline.functions],
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });
+    for (const workflow of Object.values(this.pipeline.workflows)) {
+      new CfnOutput(this, `${workflow.node.id}StateMachineArn`, {
+        value: workflow.stateMachine.stateMachineArn,
+      });
+    }
   }
 }

@@ -61,3 +61,59 @@ export async function seedDemo(apiUrl: string, adminToken: string): Promise<bool
   });
   return true;
 }
+
+export const DEMO_DATASET = 'iris';
+export const DEMO_TRAINED_MODEL = 'iris-trained';
+
+/**
+ * The training demo: on first start, the iris CSV (data/public) is uploaded as a dataset and a
+ * training job runs through the real workflow; the trained version then serves predictions.
+ * Returns the job as it ended, or undefined when the demo ran on an earlier start.
+ */
+export async function seedTrainingDemo(
+  apiUrl: string,
+  adminToken: string,
+  onProgress: (line: string) => void = () => undefined,
+): Promise<{ jobId: string; status: string; version?: number } | undefined> {
+  const existing = await call(apiUrl, adminToken, 'GET', `/v1/datasets/${DEMO_DATASET}`);
+  if (existing.status === 200) return undefined;
+  const started = (await (
+    await call(apiUrl, adminToken, 'POST', '/v1/datasets', { name: DEMO_DATASET, format: 'csv' })
+  ).json()) as { version: number; uploadUrl: string };
+  const csv = await readFile(new URL('../../data/public/iris.csv', import.meta.url));
+  const put = await fetch(started.uploadUrl, { method: 'PUT', body: csv });
+  if (!put.ok) throw new Error(`demo seeding: the dataset upload answered ${put.status}`);
+  await call(apiUrl, adminToken, 'POST', `/v1/datasets/${DEMO_DATASET}/versions/${started.version}/commit`);
+  const job = (await (
+    await call(apiUrl, adminToken, 'POST', '/v1/training-jobs', {
+      dataset: DEMO_DATASET,
+      target: 'target',
+      modelName: DEMO_TRAINED_MODEL,
+    })
+  ).json()) as { jobId: string };
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  for (;;) {
+    const state = (await (
+      await call(apiUrl, adminToken, 'GET', `/v1/training-jobs/${job.jobId}`)
+    ).json()) as {
+      status: string;
+      step?: string;
+      progress: number;
+      registered?: { version: number };
+      error?: { reason: string };
+    };
+    const line = `training job ${job.jobId}: ${state.status} ${state.step ?? ''} ${state.progress}%`;
+    if (line !== last) onProgress(line);
+    last = line;
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(state.status) || Date.now() > deadline) {
+      if (state.error) onProgress(`training job failed: ${state.error.reason}`);
+      return {
+        jobId: job.jobId,
+        status: state.status,
+        ...(state.registered ? { version: state.registered.version } : {}),
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

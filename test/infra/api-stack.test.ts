@@ -5,6 +5,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentSchema } from '#config';
 import { routeList } from '#http/routes.ts';
+import { workflowList } from '../../functions/steps/workflows.ts';
 import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
 import type { PlatformFunction } from '../../infra/constructs/platform-function.ts';
 
@@ -27,6 +28,8 @@ const publicRouteKeys = [
   'GET /v2/health/live',
   'GET /v2/health/ready',
 ];
+/** The workflows' task functions (infra/constructs/pipeline.ts), in this stack too. */
+const taskCount = workflowList.reduce((count, workflow) => count + Object.keys(workflow.tasks).length, 0);
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -155,7 +158,7 @@ describe('PlatformFunction', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
     // Assess
-    expect(functions).toHaveLength(routeList.length + 1);
+    expect(functions).toHaveLength(routeList.length + 1 + taskCount);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -219,11 +222,28 @@ describe('PlatformFunction', () => {
 
   it('writes only to its own log group and uses "*" only for X-Ray', () => {
     // Act
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    // The state machines' roles (log delivery and X-Ray need "*" there too) are checked in pipeline.test.ts.
+    const stateMachineRoles = Object.keys(
+      template.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Principal: { Service: 'states.amazonaws.com' } }),
+            ]),
+          },
+        },
+      }),
+    );
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter(
+      (p) => !stateMachineRoles.includes(p.Properties.Roles[0].Ref),
+    );
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
     // Assess
-    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(routeList.length + 1);
+    expect(stateMachineRoles).toHaveLength(workflowList.length);
+    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(
+      routeList.length + 1 + taskCount + workflowList.length,
+    );
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     for (const statement of statements) {
       if (statement.Resource === '*') {
@@ -345,8 +365,10 @@ describe('PlatformObservability', () => {
         ]),
       },
     });
-    expect(alarms).toHaveLength(routeList.length + 2);
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(routeList.length + 1);
+    expect(alarms).toHaveLength(routeList.length + 2 + taskCount);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(
+      routeList.length + 1 + taskCount,
+    );
     expect(alarms.filter((a) => a.Properties.MetricName === '5xx')).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

@@ -44,10 +44,10 @@ export class InMemoryJobs implements JobRepository {
 
 export class InMemoryStore implements WorkingStore {
   readonly objects = new Map<string, Uint8Array>();
-  async putBytes(key: string, bytes: Uint8Array) {
+  async put(key: string, bytes: Uint8Array) {
     this.objects.set(key, bytes);
   }
-  async getBytes(key: string) {
+  async get(key: string) {
     return this.objects.get(key);
   }
 }
@@ -72,7 +72,8 @@ export function publicDataset(name: string, types: Record<string, string> = {}):
   const columns = (header ?? '').split(',');
   const values = new Map<string, (string | null)[]>(columns.map((c) => [c, []]));
   for (const line of lines) {
-    line.split(',').forEach((cell, i) => values.get(columns[i] ?? '')?.push(cell === '' ? null : cell));
+    for (const [i, cell] of line.split(',').entries())
+      values.get(columns[i] ?? '')?.push(cell === '' ? null : cell);
   }
   const table: DatasetTable = { columns, rowCount: lines.length, values };
   const typeMap = new Map(

@@ -43,7 +43,10 @@ export interface VersionInput {
 }
 
 /** What registering a file needs (uploads are only for the presigned path). */
-type RegisterDeps = Pick<VersionDeps, 'models' | 'versions' | 'artifacts' | 'validator' | 'maxModelBytes' | 'now'>;
+type RegisterDeps = Pick<
+  VersionDeps,
+  'models' | 'versions' | 'artifacts' | 'validator' | 'maxModelBytes' | 'now'
+>;
 
 export const UPLOAD_URL_SECONDS = 15 * 60;
 const UPLOAD_RECORD_SECONDS = 24 * 3600;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATUSES, STEPS } from '#core/training/jobs.ts';
+import { JOB_STATUSES, STEPS, type TrainingRequest } from '#core/training/jobs.ts';
 import { CLASSIFICATION_METRICS, REGRESSION_METRICS } from '#core/training/metrics.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 import { modelNameSchema } from './models.ts';
@@ -32,12 +32,21 @@ export const createTrainingJobBodySchema = z
       .record(z.string(), z.array(hyperParameterSetSchema).min(1).max(50))
       .optional()
       .describe('Per algorithm, the grid to search, e.g. {"logistic-regression": [{"C": 0.5}, {"C": 2}]}.'),
-    modelName: modelNameSchema.describe('Register the result as a new version of this model (created if needed).'),
+    modelName: modelNameSchema.describe(
+      'Register the result as a new version of this model (created if needed).',
+    ),
     autoApprove: z
       .strictObject({ threshold: z.number() })
       .optional()
-      .describe("Admins only: register the version approved when the chosen candidate's metric reaches this."),
-    maxCategories: z.int().min(1).max(1000).default(50).describe('One-hot columns kept per categorical column.'),
+      .describe(
+        "Admins only: register the version approved when the chosen candidate's metric reaches this.",
+      ),
+    maxCategories: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(50)
+      .describe('One-hot columns kept per categorical column.'),
   })
   .meta({ id: 'CreateTrainingJobRequest' });
 
@@ -62,7 +71,10 @@ export const trainingJobSchema = z
     updatedAt: isoTimestamp,
     startedAt: isoTimestamp.optional(),
     finishedAt: isoTimestamp.optional(),
-    stepTimings: z.record(z.string(), z.object({ startedAt: z.string(), finishedAt: z.string().optional(), ms: z.number().optional() })),
+    stepTimings: z.record(
+      z.string(),
+      z.object({ startedAt: z.string(), finishedAt: z.string().optional(), ms: z.number().optional() }),
+    ),
     resolved: z.object({ datasetVersion: z.int(), task: z.string(), metric: z.string() }).optional(),
     featureSetId: z.string().optional(),
     featureSetReused: z.boolean().optional(),
@@ -81,3 +93,14 @@ export const listTrainingJobsQuerySchema = paginationQuerySchema.extend({
 });
 
 export const trainingJobParamsSchema = z.strictObject({ jobId: z.uuid() });
+
+/** The API's request body as the workflow's TrainingRequest (also used for executions started by hand). */
+export function toTrainingRequest(body: z.output<typeof createTrainingJobBodySchema>): TrainingRequest {
+  const { dataset, datasetVersion, maxCategories, ...rest } = body;
+  return {
+    ...rest,
+    datasetName: dataset,
+    ...(datasetVersion === undefined ? {} : { datasetVersion }),
+    featureSettings: { maxCategories },
+  };
+}

@@ -23,8 +23,10 @@ describe('cachedServingRegistry', () => {
     await models.create(model);
     let reads = 0;
     const counting = {
-      ...models,
-      get: async (name: string) => ((reads += 1), models.get(name)),
+      get: async (name: string) => {
+        reads += 1;
+        return models.get(name);
+      },
     } as InMemoryModels;
     let clock = 0;
     const cached = cachedServingRegistry(counting, new InMemoryVersions(), { ttlMs: 5000, now: () => clock });

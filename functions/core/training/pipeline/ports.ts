@@ -21,8 +21,8 @@ export interface DatasetSource {
 
 /** The workflow's working files (prepared data, feature sets, candidates, the exported model). */
 export interface WorkingStore {
-  putBytes(key: string, bytes: Uint8Array): Promise<unknown>;
-  getBytes(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, bytes: Uint8Array): Promise<unknown>;
+  get(key: string): Promise<Uint8Array | undefined>;
 }
 
 export interface FeatureSetRecord {

@@ -294,7 +294,7 @@ export async function preprocess(
     train: Array.from(split.train),
     validation: Array.from(split.validation),
   };
-  await deps.store.putBytes(keys.prepared(jobId), json.encode(prepared));
+  await deps.store.put(keys.prepared(jobId), json.encode(prepared));
   job = await endStep(job, 'preprocess', 15, { resolved: { datasetVersion, task, metric } }, deps);
   return { jobId, preparedKey: keys.prepared(jobId) };
 }
@@ -377,10 +377,7 @@ export function featureSetIdFor(job: JobRecord, prepared: PreparedData, maxCateg
 /** Step 2: the feature set, fitted and saved, or reused when an earlier job made the same one. */
 export async function features(state: StepState, deps: StepDeps): Promise<StepState> {
   let job = await beginStep(await activeJob(state.jobId, deps), 'features', 16, deps);
-  const prepared = json.decode<PreparedData>(
-    await deps.store.getBytes(keys.prepared(job.jobId)),
-    'Prepared data',
-  );
+  const prepared = json.decode<PreparedData>(await deps.store.get(keys.prepared(job.jobId)), 'Prepared data');
   const maxCategories = job.request.featureSettings?.maxCategories ?? 50;
   const featureSetId = featureSetIdFor(job, prepared, maxCategories);
   const existing = await deps.featureSets.get(featureSetId);
@@ -389,8 +386,8 @@ export async function features(state: StepState, deps: StepDeps): Promise<StepSt
     const matrix = (rows: readonly number[]) => transformRows(pipeline, rawRows(prepared, rows));
     const target = (rows: readonly number[]) =>
       Float64Array.from(rows.map((row) => prepared.y[row] ?? Number.NaN));
-    await deps.store.putBytes(keys.featurePipeline(featureSetId), json.encode(pipeline));
-    await deps.store.putBytes(
+    await deps.store.put(keys.featurePipeline(featureSetId), json.encode(pipeline));
+    await deps.store.put(
       keys.featureData(featureSetId),
       encodeArrays(
         {
@@ -429,10 +426,10 @@ async function loadFeatureSet(featureSetId: string, deps: StepDeps): Promise<Loa
   const record = await deps.featureSets.get(featureSetId);
   if (record === undefined) throw new NotFoundError(`Feature set ${featureSetId} is missing.`);
   const pipeline = json.decode<FeaturePipeline>(
-    await deps.store.getBytes(record.pipelineKey),
+    await deps.store.get(record.pipelineKey),
     'The feature pipeline',
   );
-  const data = await deps.store.getBytes(record.dataKey);
+  const data = await deps.store.get(record.dataKey);
   if (data === undefined) throw new NotFoundError(`The data of feature set ${featureSetId} is missing.`);
   const { arrays, meta } = decodeArrays(data);
   const classes = (meta.classes as (string | number)[] | null) ?? undefined;
@@ -498,7 +495,7 @@ export async function train(state: StepState, deps: StepDeps): Promise<StepState
     const prediction = predictRaw(model, validation.x, validation.rows);
     const metrics = withConfusionMatrix(evaluate(validation.y, prediction), validation.y, prediction);
     const modelKey = keys.candidate(job.jobId, index);
-    await deps.store.putBytes(modelKey, json.encode(serializeModel(model)));
+    await deps.store.put(modelKey, json.encode(serializeModel(model)));
     candidates.push({
       algorithm: trainer.algorithm,
       hyperParameters: model.hyperParameters,
@@ -542,7 +539,7 @@ export async function selectModel(
   if (best === undefined) throw new UnprocessableError('No candidate could be trained.');
   const featureSetId = state.featureSetId ?? job.featureSetId ?? '';
   const { pipeline, validation } = await loadFeatureSet(featureSetId, deps);
-  const model = deserializeModel(json.decode(await deps.store.getBytes(best.modelKey), 'The chosen model'));
+  const model = deserializeModel(json.decode(await deps.store.get(best.modelKey), 'The chosen model'));
   const onnx = exportPipelineToOnnx(pipeline, model, {
     modelName: job.request.modelName,
     targetName: job.request.target,
@@ -550,10 +547,7 @@ export async function selectModel(
   });
 
   // Parity: the served graph must answer as the TypeScript model does, on the validation rows.
-  const prepared = json.decode<PreparedData>(
-    await deps.store.getBytes(keys.prepared(job.jobId)),
-    'Prepared data',
-  );
+  const prepared = json.decode<PreparedData>(await deps.store.get(keys.prepared(job.jobId)), 'Prepared data');
   const expected = predictRaw(model, validation.x, validation.rows);
   const served = await deps.runtime.predict(onnx, rawRows(prepared, prepared.validation));
   const worst = parityGap(expected, served);
@@ -562,7 +556,7 @@ export async function selectModel(
       `The exported model differs from the trained one by ${worst} (tolerance ${PARITY_TOLERANCE}).`,
     );
   }
-  await deps.store.putBytes(keys.model(job.jobId), onnx);
+  await deps.store.put(keys.model(job.jobId), onnx);
   job = await endStep(job, 'select', 92, { chosen: best }, deps);
   return { jobId: job.jobId, featureSetId, modelKey: keys.model(job.jobId) };
 }
@@ -632,7 +626,7 @@ export async function registerModel(state: StepState, deps: RegisterDeps): Promi
         deps,
       );
     }
-    const bytes = await deps.store.getBytes(state.modelKey ?? keys.model(job.jobId));
+    const bytes = await deps.store.get(state.modelKey ?? keys.model(job.jobId));
     if (bytes === undefined) throw new NotFoundError('The exported model is missing from storage.');
     version = await registerVersion(
       owner,

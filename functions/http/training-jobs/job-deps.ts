@@ -1,0 +1,13 @@
+/** The training job use cases' dependencies, shared by the job handlers. */
+import {
+  jobRepository,
+  trainingDatasetAccess,
+  trainingWorkflow,
+} from '../../adapters/training-dependencies.ts';
+
+export const jobDeps = {
+  jobs: jobRepository,
+  workflow: trainingWorkflow,
+  datasets: trainingDatasetAccess,
+  now: () => new Date(),
+};
