@@ -103,6 +103,18 @@ describe('training workflow steps', () => {
       trainingJobId: 'job-1',
       algorithm: 'logistic-regression',
     });
+    const baseline = version?.metadata.driftBaseline as {
+      column: string;
+      kind: string;
+      frequencies: unknown;
+    }[];
+    expect(baseline.map((b) => [b.column, b.kind])).toEqual([
+      ['sepal_length_cm', 'numeric'],
+      ['sepal_width_cm', 'numeric'],
+      ['petal_length_cm', 'numeric'],
+      ['petal_width_cm', 'numeric'],
+    ]);
+    expect(version?.metadata.trainingRows).toBe(120);
     expect(version?.signature.inputs.map((i) => i.name)).toEqual([
       'sepal_length_cm',
       'sepal_width_cm',

@@ -16,6 +16,7 @@ import type {
   VersionRepository,
 } from '../../registry/ports.ts';
 import { registerVersion, reviewVersion } from '../../registry/versions.ts';
+import { categoricalBaseline, type FeatureBaseline, numericBaseline } from '../drift-baseline.ts';
 import { transformRows } from '../feature-transform.ts';
 import {
   type CandidateResult,
@@ -584,6 +585,17 @@ function parityGap(
   return Number.isNaN(worst) ? Number.POSITIVE_INFINITY : worst;
 }
 
+/** What the training rows looked like, per raw input column, for later drift checks. */
+function driftBaselineOf(prepared: PreparedData, pipeline: FeaturePipeline): FeatureBaseline[] {
+  const train = (column: PreparedColumn) => prepared.train.map((row) => column.values[row] ?? null);
+  return prepared.columns.map((column) => {
+    const feature = pipeline.features.find((f) => f.column === column.name);
+    return feature?.kind === 'categorical'
+      ? categoricalBaseline(column.name, train(column), feature.categories)
+      : numericBaseline(column.name, train(column));
+  });
+}
+
 export interface RegisterDeps extends StepDeps {
   readonly models: ModelRepository;
   readonly versions: VersionRepository;
@@ -626,6 +638,11 @@ export async function registerModel(state: StepState, deps: RegisterDeps): Promi
         deps,
       );
     }
+    const prepared = json.decode<PreparedData>(
+      await deps.store.get(keys.prepared(job.jobId)),
+      'Prepared data',
+    );
+    const { pipeline } = await loadFeatureSet(state.featureSetId ?? job.featureSetId ?? '', deps);
     const bytes = await deps.store.get(state.modelKey ?? keys.model(job.jobId));
     if (bytes === undefined) throw new NotFoundError('The exported model is missing from storage.');
     version = await registerVersion(
@@ -634,7 +651,15 @@ export async function registerModel(state: StepState, deps: RegisterDeps): Promi
       bytes,
       {
         metrics: chosen.metrics,
-        metadata: { target: job.request.target, task: job.resolved?.task, metric: job.resolved?.metric },
+        metadata: {
+          target: job.request.target,
+          task: job.resolved?.task,
+          metric: job.resolved?.metric,
+          trainingRows: prepared.train.length,
+          validationRows: prepared.validation.length,
+          droppedColumns: prepared.dropped,
+          driftBaseline: driftBaselineOf(prepared, pipeline),
+        },
         lineage: {
           datasetName: job.request.datasetName,
           ...(job.resolved ? { datasetVersion: job.resolved.datasetVersion } : {}),
