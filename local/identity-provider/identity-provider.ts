@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';
+import { BodyTooLargeError, parseJsonBody, readBody as readBoundedBody, sendJson } from '../http-json.ts';
 import { runOperation } from './cognito-api.ts';
 import type { CognitoErrorType } from './errors.ts';
 import { IdentityProviderError } from './errors.ts';
@@ -126,43 +127,23 @@ class RequestError extends Error {
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new RequestError(413, `The request body is over ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk as Buffer);
+  try {
+    return await readBoundedBody(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new RequestError(413, error.message);
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new IdentityProviderError('SerializationException', 'The request body is not valid JSON.', {
-      cause: error,
-    });
-  }
+  return parseJsonBody(
+    text,
+    (cause) =>
+      new IdentityProviderError('SerializationException', 'The request body is not valid JSON.', { cause }),
+  );
 }
 
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-  contentType = 'application/json',
-): void {
-  const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': contentType,
-    'content-length': Buffer.byteLength(payload),
-    ...headers,
-  });
-  response.end(payload);
-}
+const send = sendJson;
 
 /**
  * The local identity provider. Start one per local platform; point the platform at it with `environment()`.

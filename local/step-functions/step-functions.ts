@@ -12,6 +12,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkflowDefinition } from '../../functions/steps/workflows.ts';
+import { BodyTooLargeError, parseJsonBody, readBody as readBoundedBody, sendJson } from '../http-json.ts';
 import { runOperation } from './api.ts';
 import { loadWorkflow } from './definitions.ts';
 import { StepFunctionsError } from './errors.ts';
@@ -73,33 +74,16 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-class BodyTooLargeError extends Error {
-  constructor() {
-    super(`The request body is over ${MAX_BODY_BYTES} bytes.`);
-    this.name = 'BodyTooLargeError';
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function readBody(request: IncomingMessage): Promise<string> {
+  return readBoundedBody(request, MAX_BODY_BYTES);
 }
 
 function parseJson(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new StepFunctionsError('SerializationException', 'The request body is not valid JSON.', {
-      cause: error,
-    });
-  }
+  return parseJsonBody(
+    text,
+    (cause) =>
+      new StepFunctionsError('SerializationException', 'The request body is not valid JSON.', { cause }),
+  );
 }
 
 function send(
@@ -108,13 +92,7 @@ function send(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': AMZ_JSON,
-    'content-length': Buffer.byteLength(payload),
-    ...headers,
-  });
-  response.end(payload);
+  sendJson(response, status, body, headers, AMZ_JSON);
 }
 
 /**
