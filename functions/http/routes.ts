@@ -91,6 +91,19 @@ export interface ResponseDefinition {
   readonly contentType?: string;
 }
 
+/** Function settings beyond the defaults; `onnxRuntime` attaches the onnxruntime-node layer. */
+export interface FunctionSettings {
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+  readonly onnxRuntime?: boolean;
+}
+
+/** Least-privilege access to tables and buckets, for a route's or a workflow task's function. */
+export interface StorageGrants {
+  readonly tables?: Partial<Record<TableName, Grant>>;
+  readonly buckets?: Partial<Record<BucketName, Grant>>;
+}
+
 export interface RouteDefinition {
   readonly operationId: string;
   readonly method: HttpMethod;
@@ -117,16 +130,9 @@ export interface RouteDefinition {
     readonly binary?: boolean;
   };
   readonly responses: Readonly<Record<number, ResponseDefinition>>;
-  /** Function settings beyond the defaults; `onnxRuntime` attaches the onnxruntime-node layer. */
-  readonly function?: {
-    readonly memoryMb?: number;
-    readonly timeoutSeconds?: number;
-    readonly onnxRuntime?: boolean;
-  };
+  readonly function?: FunctionSettings;
   /** Least-privilege access the route's function gets in CDK. */
-  readonly grants: {
-    readonly tables?: Partial<Record<TableName, Grant>>;
-    readonly buckets?: Partial<Record<BucketName, Grant>>;
+  readonly grants: StorageGrants & {
     readonly userPool?: 'read' | 'admin';
     /** `start`: StartExecution on the workflow's state machine, DescribeExecution and StopExecution on its executions. */
     readonly workflows?: Partial<Record<keyof typeof workflows, WorkflowGrant>>;

@@ -5,22 +5,14 @@
  * modules in-process. Like the route table, it imports no handler code.
  */
 
-import type { BucketName, TableName } from '#definitions/storage.ts';
-import type { Grant } from '#http/routes.ts';
+import type { FunctionSettings, StorageGrants } from '#http/routes.ts';
 
 export interface WorkflowTask {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly description: string;
-  readonly function?: {
-    readonly memoryMb?: number;
-    readonly timeoutSeconds?: number;
-    readonly onnxRuntime?: boolean;
-  };
-  readonly grants: {
-    readonly tables?: Partial<Record<TableName, Grant>>;
-    readonly buckets?: Partial<Record<BucketName, Grant>>;
-  };
+  readonly function?: FunctionSettings;
+  readonly grants: StorageGrants;
 }
 
 export interface WorkflowDefinition {
