@@ -300,9 +300,10 @@ export async function preprocess(
   return { jobId, preparedKey: keys.prepared(jobId) };
 }
 
-function median(values: number[]): number {
+function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator, several times faster on large columns.
+  const sorted = Float64Array.from(values).sort();
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
