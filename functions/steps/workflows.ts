@@ -1,8 +1,9 @@
 /**
- * The workflow table: each Step Functions workflow's ASL file and the Lambda task behind every
- * `${...FunctionArn}` placeholder in it. CDK builds the state machine from the file with these
- * substitutions; the local Step Functions emulator runs the same file, invoking the same handler
- * modules in-process. Like the route table, it imports no handler code.
+ * The workflow table: each Step Functions workflow's ASL file, the Lambda task behind every
+ * `${...FunctionArn}` placeholder in it, its other placeholders (settings and resources, with their
+ * deployed and local values), and the Task states that call another AWS service. CDK builds the state
+ * machine from the file with these substitutions; the local Step Functions emulator runs the same file,
+ * invoking the same handler modules in-process. Like the route table, it imports no handler code.
  */
 
 import type { FunctionSettings, StorageGrants } from '#http/routes.ts';
@@ -15,6 +16,32 @@ export interface WorkflowTask {
   readonly grants: StorageGrants;
 }
 
+/**
+ * A `${Name}` placeholder that is not a task function: a setting, or a resource the infrastructure
+ * makes. The ASL holds it inside a string; a number is read back with `States.StringToJson`.
+ */
+export interface WorkflowParameter {
+  readonly description: string;
+  /**
+   * The deployed value. Omitted for values the infrastructure provides (a role's ARN, an image URI by
+   * region: see `infrastructureParameters` in infra/constructs/pipeline.ts).
+   */
+  readonly deployed?: string;
+  /** What the local Step Functions substitutes. */
+  readonly local: string;
+}
+
+/**
+ * A Task state calling an AWS service other than Lambda. The local Step Functions cannot run it: it
+ * accepts the state (so the ASL validates and loads) but fails it if an execution ever reaches it,
+ * which `localNote` explains cannot happen locally. Tests run it with a task override.
+ */
+export interface ServiceTask {
+  /** The state's `Resource`, e.g. `arn:aws:states:::sagemaker:createTrainingJob.sync`. */
+  readonly resource: string;
+  readonly localNote: string;
+}
+
 export interface WorkflowDefinition {
   /** Logical id; the state machine's ARN reaches the functions as `<ID>_STATE_MACHINE_ARN`. */
   readonly id: string;
@@ -23,6 +50,10 @@ export interface WorkflowDefinition {
   readonly definitionFile: string;
   /** Placeholder name (without `${}`) → task. */
   readonly tasks: Readonly<Record<string, WorkflowTask>>;
+  /** Placeholder name (without `${}`) → setting or resource. */
+  readonly parameters?: Readonly<Record<string, WorkflowParameter>>;
+  /** State name → the service it calls. */
+  readonly serviceTasks?: Readonly<Record<string, ServiceTask>>;
 }
 
 const jobAndData = {
@@ -76,6 +107,58 @@ export const workflows = {
         entry: 'functions/steps/mark-job-failed.ts',
         description: "Writes a failed step's cause to the job row.",
         grants: { tables: { trainingJobs: 'readWrite' } },
+      },
+      ExportForSageMakerFunctionArn: {
+        entry: 'functions/steps/export-for-sagemaker.ts',
+        description: "Writes a large feature set as CSV channels for SageMaker's built-in XGBoost.",
+        function: { memoryMb: 3008, timeoutSeconds: 900 },
+        grants: {
+          tables: { trainingJobs: 'readWrite', featureSets: 'read' },
+          buckets: { datasets: 'readWrite' },
+        },
+      },
+      ConvertXgboostFunctionArn: {
+        entry: 'functions/steps/convert-xgboost.ts',
+        description:
+          "Converts the SageMaker job's XGBoost model to a tree ensemble and records it as the candidate.",
+        function: { memoryMb: 3008, timeoutSeconds: 900 },
+        grants: {
+          tables: { trainingJobs: 'readWrite', featureSets: 'read' },
+          buckets: { datasets: 'readWrite' },
+        },
+      },
+    },
+    parameters: {
+      SageMakerThresholdRows: {
+        description:
+          'Training rows above which a job trains on SageMaker (built-in XGBoost) instead of in Lambda.',
+        deployed: '1000000',
+        // Out of reach: the local platform has no SageMaker, so no local job takes that branch.
+        local: '9007199254740991',
+      },
+      SageMakerInstanceType: {
+        description: 'Instance type of the SageMaker training job.',
+        deployed: 'ml.m5.4xlarge',
+        local: 'ml.m5.4xlarge',
+      },
+      XgboostImageUri: {
+        description: "SageMaker's built-in XGBoost 1.7-1 image in the stack's region.",
+        local: 'local.invalid/sagemaker-xgboost:1.7-1',
+      },
+      SageMakerRoleArn: {
+        description: 'The role SageMaker training jobs assume (read the channels, write the model).',
+        local: 'arn:aws:iam::000000000000:role/no-sagemaker-locally',
+      },
+      SageMakerJobPrefix: {
+        description:
+          'Prefix of the training job names (a unique id follows); the state machine may act on these jobs only.',
+        local: 'mlp-local',
+      },
+    },
+    serviceTasks: {
+      TrainOnSageMaker: {
+        resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync',
+        localNote: 'Reached only above SageMakerThresholdRows training rows, which is out of reach locally.',
       },
     },
   },

@@ -2,7 +2,10 @@
  * The workflows, built from the workflow table (`functions/steps/workflows.ts`): per workflow, one
  * function per task (its settings, the onnxruntime layer when asked, and the task's grants only) and a
  * Standard state machine made from the ASL file itself (`DefinitionBody.fromFile`), each `${...}`
- * placeholder substituted with its function's ARN. The local platform runs the same file.
+ * placeholder substituted with its function's ARN, or with its parameter's value: the table's deployed
+ * value, or what the infrastructure makes for it (the SageMaker job role, the XGBoost image of the
+ * region, the job name prefix). Service tasks the table declares (SageMaker training) get their grants
+ * on the state machine's role. The local platform runs the same file.
  *
  * Every state machine has a fixed name per stage, so its ARN is known before it exists: the API's
  * functions receive it (and the grants to start and stop executions) without depending on the state
@@ -16,6 +19,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowGrant } from '#http/routes.ts';
+import { sageMakerKeys } from '../../functions/core/training/pipeline/sagemaker-keys.ts';
 import {
   type WorkflowDefinition,
   type WorkflowTask,
@@ -24,6 +28,7 @@ import {
 import { acknowledgeWildcardResource } from './nag.ts';
 import { OnnxRuntimeLayer } from './onnx-runtime-layer.ts';
 import { PlatformFunction, repositoryRoot } from './platform-function.ts';
+import { SageMakerTraining } from './sagemaker-training.ts';
 import type { PlatformStorage } from './storage.ts';
 
 /** A workflow's key in the workflow table, e.g. `training`. */
@@ -102,6 +107,8 @@ export function grantWorkflow(role: Role, arns: WorkflowArns, grant: WorkflowGra
 
 export interface PlatformWorkflowProps {
   readonly workflow: WorkflowDefinition;
+  /** Deployment stage: part of names the workflow's resources need (e.g. SageMaker job names). */
+  readonly stage: string;
   readonly arns: WorkflowArns;
   readonly storage: PlatformStorage;
   /** What every function of the platform receives (tables, buckets, user pool, workflow ARNs, ...). */
@@ -110,7 +117,12 @@ export interface PlatformWorkflowProps {
   readonly onnxRuntimeLayer: () => ILayerVersion;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Values for the workflow's parameters in place of the table's deployed ones. */
+  readonly parameterValues?: Readonly<Record<string, string>>;
 }
+
+/** The one service integration besides Lambda the workflows use; its grants come from SageMakerTraining. */
+const SAGEMAKER_TRAINING_SYNC = 'arn:aws:states:::sagemaker:createTrainingJob.sync';
 
 /** PascalCase construct id from a placeholder: `PreprocessFunctionArn` → `Preprocess`. */
 const taskId = (placeholder: string) => placeholder.replace(/(Function)?Arn$/, '');
@@ -119,7 +131,7 @@ const taskId = (placeholder: string) => placeholder.replace(/(Function)?Arn$/, '
  * One workflow: its task functions and its state machine.
  * @example
  * const arns = workflowArns(this, 'dev', workflows.training);
- * new PlatformWorkflow(this, 'Training', { workflow: workflows.training, arns, storage, environment, onnxRuntimeLayer });
+ * new PlatformWorkflow(this, 'Training', { workflow: workflows.training, stage: 'dev', arns, storage, environment, onnxRuntimeLayer });
  */
 export class PlatformWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -127,6 +139,10 @@ export class PlatformWorkflow extends Construct {
   /** The task functions by placeholder name (e.g. `PreprocessFunctionArn`). */
   readonly taskFunctions: Readonly<Record<string, PlatformFunction>>;
   readonly functions: readonly PlatformFunction[];
+  /** The value substituted for each parameter placeholder (tokens for what the infrastructure makes). */
+  readonly parameterValues: Readonly<Record<string, string>>;
+
+  #sageMakerTraining: SageMakerTraining | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformWorkflowProps) {
     super(scope, id);
@@ -144,6 +160,7 @@ export class PlatformWorkflow extends Construct {
     }
     this.taskFunctions = taskFunctions;
     this.functions = Object.values(taskFunctions);
+    this.parameterValues = this.resolveParameters(props);
 
     this.logGroup = new LogGroup(this, 'StateMachineLogs', {
       retention: logRetention,
@@ -154,9 +171,12 @@ export class PlatformWorkflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       comment: `${workflow.id} workflow (${workflow.definitionFile})`,
       definitionBody: DefinitionBody.fromFile(`${repositoryRoot}${workflow.definitionFile}`),
-      definitionSubstitutions: Object.fromEntries(
-        Object.entries(taskFunctions).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
-      ),
+      definitionSubstitutions: {
+        ...Object.fromEntries(
+          Object.entries(taskFunctions).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
+        ),
+        ...this.parameterValues,
+      },
       tracingEnabled: true,
       // Every event, without inputs and outputs: they hold job ids and S3 keys, but the job row is the
       // place to read a job's data, and the logs stay free of whatever a future step passes along.
@@ -170,6 +190,15 @@ export class PlatformWorkflow extends Construct {
         resources: this.functions.map((fn) => fn.functionArn),
       }),
     );
+    const services = Object.entries(workflow.serviceTasks ?? {});
+    for (const [state, service] of services) {
+      if (service.resource !== SAGEMAKER_TRAINING_SYNC) {
+        throw new Error(
+          `Workflow ${workflow.id}: no grants are known for ${service.resource} (state ${state}).`,
+        );
+      }
+    }
+    if (services.length > 0) this.sageMaker(props).grantRunJobs(this.stateMachine.role);
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -177,6 +206,52 @@ export class PlatformWorkflow extends Construct {
         'xray:PutTraceSegments/PutTelemetryRecords/GetSampling* (tracing) use "*": neither service ' +
         'supports resource-level permissions for them.',
     });
+  }
+
+  /** The SageMaker job role, image and grants, when the workflow trains on SageMaker. */
+  get sageMakerTraining(): SageMakerTraining | undefined {
+    return this.#sageMakerTraining;
+  }
+
+  /** The SageMaker job role, image and job prefix, made on first use. */
+  private sageMaker(props: PlatformWorkflowProps): SageMakerTraining {
+    this.#sageMakerTraining ??= new SageMakerTraining(this, 'SageMakerTraining', {
+      stage: props.stage,
+      bucket: props.storage.buckets.datasets.bucket,
+      inputPrefix: sageMakerKeys.inputPrefix,
+      outputPrefix: sageMakerKeys.outputPrefix,
+    });
+    return this.#sageMakerTraining;
+  }
+
+  /**
+   * Each parameter's value: the caller's, else what the infrastructure makes for it, else the table's
+   * deployed value. A parameter with none of these stops synthesis, naming it.
+   */
+  private resolveParameters(props: PlatformWorkflowProps): Record<string, string> {
+    const provided: Readonly<Record<string, () => string>> = {
+      SageMakerRoleArn: () => this.sageMaker(props).role.roleArn,
+      XgboostImageUri: () => this.sageMaker(props).imageUri,
+      SageMakerJobPrefix: () => this.sageMaker(props).jobPrefix,
+    };
+    const values: Record<string, string> = {};
+    for (const [name, parameter] of Object.entries(props.workflow.parameters ?? {})) {
+      const value =
+        props.parameterValues?.[name] ??
+        (Object.hasOwn(provided, name) ? provided[name]?.() : undefined) ??
+        parameter.deployed;
+      if (value === undefined) {
+        throw new Error(`Workflow ${props.workflow.id}: no deployed value for the parameter ${name}.`);
+      }
+      values[name] = value;
+    }
+    const unknown = Object.keys(props.parameterValues ?? {}).filter(
+      (name) => !Object.hasOwn(props.workflow.parameters ?? {}, name),
+    );
+    if (unknown.length > 0) {
+      throw new Error(`Workflow ${props.workflow.id} has no parameter ${unknown.join(', ')}.`);
+    }
+    return values;
   }
 
   private addTask(
@@ -208,6 +283,8 @@ export interface PlatformPipelineProps {
   readonly onnxRuntimeLayer: () => ILayerVersion;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Per workflow, values for its parameters in place of the table's deployed ones. */
+  readonly parameterValues?: Partial<Record<WorkflowName, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -227,7 +304,11 @@ export class PlatformPipeline extends Construct {
       name,
       new PlatformWorkflow(this, workflow.id, {
         workflow,
+        stage: props.stage,
         arns: workflowArns(this, props.stage, workflow),
+        ...(props.parameterValues?.[name as WorkflowName]
+          ? { parameterValues: props.parameterValues[name as WorkflowName] }
+          : {}),
         storage: props.storage,
         environment: props.environment,
         onnxRuntimeLayer: props.onnxRuntimeLayer,

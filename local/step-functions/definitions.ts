@@ -1,9 +1,12 @@
 /**
  * Loads a workflow for the local runner the way CDK deploys it: the ASL file of the workflow table,
- * every `${Name}` placeholder replaced (here by a local Lambda ARN, there by the function's ARN), the
- * result validated with asl-validator, and each Task state bound to the function it invokes. Anything
- * the local runner could not run faithfully (a placeholder with no task, a Task calling another
- * service) stops start-up with the file and the state named, instead of failing mid-execution.
+ * every `${Name}` placeholder replaced (a task's by a local Lambda ARN, there by the function's ARN; a
+ * parameter's by its local value, there by its deployed one), the result validated with asl-validator,
+ * and each Task state bound to the function it invokes. Anything the local runner could not run
+ * faithfully (a placeholder the table does not know, a Task calling another service) stops start-up
+ * with the file and the state named, instead of failing mid-execution. The one exception is a Task the
+ * workflow table declares as a service task (SageMaker training): it loads, bound to a stand-in that
+ * fails the state with the table's reason, and its parameters keep local executions away from it.
  */
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
@@ -31,7 +34,9 @@ export type TaskBinding =
   /** `Resource: arn:aws:states:::lambda:invoke`: the function is named by the resolved `FunctionName`. */
   | { readonly kind: 'invoke' }
   /** `Resource: <function ARN>`: the input is the payload, the result is the output. */
-  | { readonly kind: 'direct'; readonly fn: LocalFunction };
+  | { readonly kind: 'direct'; readonly fn: LocalFunction }
+  /** A service task of the workflow table (e.g. SageMaker): fails locally unless a test overrides it. */
+  | { readonly kind: 'service'; readonly state: string; readonly resource: string; readonly note: string };
 
 export interface LoadedWorkflow {
   readonly workflow: WorkflowDefinition;
@@ -53,6 +58,11 @@ export interface LoadWorkflowOptions {
   readonly workflow: WorkflowDefinition;
   readonly region: string;
   readonly accountId: string;
+  /**
+   * Values for the workflow's parameters in place of their `local` ones (tests, e.g. a low
+   * `SageMakerThresholdRows` to run the SageMaker branch with a task override).
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 export const localFunctionName = (workflow: WorkflowDefinition, placeholder: string): string =>
@@ -129,10 +139,18 @@ export async function loadWorkflow(options: LoadWorkflowOptions): Promise<Loaded
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail('the ASL file is not a JSON object');
 
-  const unknownPlaceholders = placeholdersOf(text).filter((name) => !(name in workflow.tasks));
+  const parameters = workflow.parameters ?? {};
+  const unknownPlaceholders = placeholdersOf(text).filter(
+    (name) => !Object.hasOwn(workflow.tasks, name) && !Object.hasOwn(parameters, name),
+  );
   if (unknownPlaceholders.length > 0) {
-    fail(`no task in the workflow table for ${unknownPlaceholders.map((name) => `\${${name}}`).join(', ')}`);
+    const names = unknownPlaceholders.map((name) => `\${${name}}`).join(', ');
+    fail(`no task in the workflow table for ${names} (nor a parameter)`);
   }
+  const unknownOverrides = Object.keys(options.parameters ?? {}).filter(
+    (name) => !Object.hasOwn(parameters, name),
+  );
+  if (unknownOverrides.length > 0) fail(`no parameter ${unknownOverrides.join(', ')} in the workflow table`);
 
   const functions = new Map<string, LocalFunction>();
   const arns: Record<string, string> = {};
@@ -141,7 +159,11 @@ export async function loadWorkflow(options: LoadWorkflowOptions): Promise<Loaded
     arns[placeholder] = arn;
     functions.set(arn, { arn, name: localFunctionName(workflow, placeholder), placeholder, task });
   }
-  const definition = substitute(raw, arns) as Record<string, unknown>;
+  const values: Record<string, string> = { ...arns };
+  for (const [name, parameter] of Object.entries(parameters)) {
+    values[name] = options.parameters?.[name] ?? parameter.local;
+  }
+  const definition = substitute(raw, values) as Record<string, unknown>;
 
   const validation = aslValidator(definition, { checkArn: true, checkPaths: true });
   if (!validation.isValid) fail(`invalid ASL: ${validation.errorsText('; ')}`);
@@ -151,7 +173,7 @@ export async function loadWorkflow(options: LoadWorkflowOptions): Promise<Loaded
   forEachState(definition, (name, state) => {
     if (Array.isArray(state.Retry)) retryableStates.push(name);
     if (state.Type !== 'Task') return;
-    const binding = bindTask(name, state, functions, fail);
+    const binding = bindTask(name, state, workflow, functions, fail);
     const previous = tasks.get(name);
     if (previous && JSON.stringify(previous) !== JSON.stringify(binding)) {
       fail(`two Task states are named ${name} and call different resources; the local runner binds by name`);
@@ -165,6 +187,7 @@ export async function loadWorkflow(options: LoadWorkflowOptions): Promise<Loaded
 function bindTask(
   name: string,
   state: Record<string, unknown>,
+  workflow: WorkflowDefinition,
   functions: ReadonlyMap<string, LocalFunction>,
   fail: (problem: string) => never,
 ): TaskBinding {
@@ -182,8 +205,17 @@ function bindTask(
   }
   const fn = typeof resource === 'string' ? functions.get(resource) : undefined;
   if (fn) return { kind: 'direct', fn };
+  const service = workflow.serviceTasks?.[name];
+  if (service !== undefined && Object.hasOwn(workflow.serviceTasks ?? {}, name)) {
+    if (service.resource !== resource) {
+      fail(
+        `state ${name} uses Resource ${String(resource)}; the workflow table declares ${service.resource}`,
+      );
+    }
+    return { kind: 'service', state: name, resource: service.resource, note: service.localNote };
+  }
   return fail(
-    `state ${name} uses Resource ${String(resource)}; the local runner runs only ${LAMBDA_INVOKE} ` +
-      "and the workflow's own functions",
+    `state ${name} uses Resource ${String(resource)}; the local runner runs only ${LAMBDA_INVOKE}, ` +
+      "the workflow's own functions and the service tasks its workflow table declares",
   );
 }

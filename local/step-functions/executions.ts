@@ -191,6 +191,13 @@ export class ExecutionRunner {
     if (execution.status !== 'RUNNING') throw new ExecutionStoppedError();
     const { runtime } = this.#options;
     if (binding.kind === 'direct') return runtime.invoke(binding.fn, input);
+    if (binding.kind === 'service') {
+      // Caught like any task failure: the job row gets this reason.
+      throw new LambdaInvocationFailure(
+        'States.TaskFailed',
+        `State ${binding.state} calls ${binding.resource}, which the local platform cannot run. ${binding.note}`,
+      );
+    }
 
     const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
     const fn = findFunction(loaded, FunctionName);

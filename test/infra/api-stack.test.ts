@@ -223,26 +223,30 @@ describe('PlatformFunction', () => {
   it('writes only to its own log group and uses "*" only for X-Ray', () => {
     // Act
     // The state machines' roles (log delivery and X-Ray need "*" there too) are checked in pipeline.test.ts.
-    const stateMachineRoles = Object.keys(
-      template.findResources('AWS::IAM::Role', {
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Statement: Match.arrayWith([
-              Match.objectLike({ Principal: { Service: 'states.amazonaws.com' } }),
-            ]),
+    const rolesAssumedBy = (service: string) =>
+      Object.keys(
+        template.findResources('AWS::IAM::Role', {
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: service } })]),
+            },
           },
-        },
-      }),
-    );
+        }),
+      );
+    // The state machines' and SageMaker jobs' roles (log delivery, X-Ray and ECR login need "*"
+    // there) are checked in pipeline.test.ts.
+    const stateMachineRoles = rolesAssumedBy('states.amazonaws.com');
+    const sageMakerRoles = rolesAssumedBy('sagemaker.amazonaws.com');
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter(
-      (p) => !stateMachineRoles.includes(p.Properties.Roles[0].Ref),
+      (p) => ![...stateMachineRoles, ...sageMakerRoles].includes(p.Properties.Roles[0].Ref),
     );
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
     // Assess
     expect(stateMachineRoles).toHaveLength(workflowList.length);
+    expect(sageMakerRoles).toHaveLength(workflowList.filter((w) => w.serviceTasks !== undefined).length);
     expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(
-      routeList.length + 1 + taskCount + workflowList.length,
+      routeList.length + 1 + taskCount + workflowList.length + sageMakerRoles.length,
     );
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     for (const statement of statements) {

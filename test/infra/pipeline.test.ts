@@ -4,14 +4,18 @@ import aslValidator from 'asl-validator';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '#http/routes.ts';
-import { workflowList, workflows } from '../../functions/steps/workflows.ts';
-import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
-import { grantWorkflow, type PlatformWorkflow, workflowArns } from '../../infra/constructs/pipeline.ts';
+import { type WorkflowDefinition, workflowList, workflows } from '../../functions/steps/workflows.ts';
+import { buildPlatformApp, type PlatformApp, requiredFeatureFlags } from '../../infra/app.ts';
+import { flattenReference } from '../../infra/constructs/nag.ts';
+import { grantWorkflow, PlatformWorkflow, workflowArns } from '../../infra/constructs/pipeline.ts';
 import type { PlatformFunction } from '../../infra/constructs/platform-function.ts';
+import { SageMakerTraining, XGBOOST_REGISTRIES } from '../../infra/constructs/sagemaker-training.ts';
+import { PlatformStorage } from '../../infra/constructs/storage.ts';
 import { placeholdersOf } from '../../local/step-functions/definitions.ts';
 
 interface Statement {
@@ -23,6 +27,7 @@ interface Statement {
 let platform: PlatformApp;
 let template: Template;
 let resources: Record<string, { Type: string; Properties: any; DependsOn?: string[] }>;
+let mappings: Record<string, Record<string, Record<string, string>>>;
 let assemblyDirectory: string;
 let nagFindings: string[];
 
@@ -71,6 +76,37 @@ function workflowConstruct(name: keyof typeof workflows): PlatformWorkflow {
   return platform.api.pipeline.workflows[name];
 }
 
+/** A template value as CloudFormation resolves it in us-east-1 of account 123456789012. */
+function deployedValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, any>;
+  if (node.Ref !== undefined) {
+    const pseudo: Record<string, string> = {
+      'AWS::Region': 'us-east-1',
+      'AWS::AccountId': '123456789012',
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+    return pseudo[node.Ref] ?? `ref-${node.Ref}`;
+  }
+  if (node['Fn::Join']) return node['Fn::Join'][1].map(deployedValue).join(node['Fn::Join'][0]);
+  if (node['Fn::FindInMap']) {
+    const [map, first, second] = node['Fn::FindInMap'].map(deployedValue);
+    const found = mappings[map]?.[first]?.[second];
+    if (found === undefined) throw new Error(`No mapping ${map}.${first}.${second}`);
+    return found;
+  }
+  if (node['Fn::GetAtt']) {
+    const [id, attribute] = node['Fn::GetAtt'];
+    const type = resources[id]?.Type;
+    if (attribute === 'Arn' && type === 'AWS::Lambda::Function') {
+      return `arn:aws:lambda:us-east-1:123456789012:function:${id}`;
+    }
+    if (attribute === 'Arn' && type === 'AWS::IAM::Role') return `arn:aws:iam::123456789012:role/${id}`;
+  }
+  throw new Error(`No deployed value for ${JSON.stringify(value)}`);
+}
+
 beforeAll(() => {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
     context?: Record<string, unknown>;
@@ -82,6 +118,7 @@ beforeAll(() => {
   assemblyDirectory = assembly.directory;
   template = Template.fromStack(platform.api);
   resources = template.toJSON().Resources;
+  mappings = template.toJSON().Mappings ?? {};
   const report = JSON.parse(readFileSync(join(assembly.directory, VALIDATION_REPORT_FILE), 'utf8')) as {
     pluginReports: { violations: { ruleName: string }[] }[];
   };
@@ -102,12 +139,10 @@ describe('PlatformWorkflow state machine', () => {
         join(assemblyDirectory, `asset.${properties.DefinitionS3Location.Key}`),
         'utf8',
       );
-      // What CloudFormation does with DefinitionSubstitutions at deployment, with each GetAtt as an ARN.
-      const deployed = asset.replace(/\$\{(\w+)\}/g, (_whole, placeholder: string) => {
-        const [id, attribute] = properties.DefinitionSubstitutions[placeholder]?.['Fn::GetAtt'] ?? [];
-        return attribute === 'Arn'
-          ? `arn:aws:lambda:us-east-1:123456789012:function:${id}`
-          : `\${${placeholder}}`;
+      // What CloudFormation does with DefinitionSubstitutions at deployment, in us-east-1.
+      const deployed = asset.replace(/\$\{(\w+)\}/g, (whole, placeholder: string) => {
+        const value = properties.DefinitionSubstitutions[placeholder];
+        return value === undefined ? whole : deployedValue(value);
       });
 
       // Assess
@@ -121,6 +156,9 @@ describe('PlatformWorkflow state machine', () => {
         expect(properties.DefinitionSubstitutions[placeholder]).toEqual({
           'Fn::GetAtt': [logicalId(fn), 'Arn'],
         });
+      }
+      for (const [placeholder, value] of Object.entries(built.parameterValues)) {
+        expect(properties.DefinitionSubstitutions[placeholder]).toEqual(Stack.of(built).resolve(value));
       }
       expect(deployed).not.toContain('${');
       const validation = aslValidator(JSON.parse(deployed), { checkArn: true, checkPaths: true });
@@ -343,5 +381,210 @@ describe('PlatformPipeline and cdk-nag', () => {
         ),
       });
     }
+  });
+});
+
+describe('PlatformWorkflow SageMaker training', () => {
+  const training = () => workflowConstruct('training');
+  const statementsOfStateMachine = () =>
+    statementsOfRole(training().stateMachine.role).filter((s) =>
+      actionsOf(s).some((action) => /^(sagemaker|iam|events):/.test(action)),
+    );
+  /** A statement with its resource flattened the way cdk-nag reads it. */
+  const flat = (statement: Statement & { Condition?: unknown }) => ({
+    actions: actionsOf(statement),
+    resource: flattenReference(statement.Resource),
+    ...(statement.Condition ? { condition: statement.Condition } : {}),
+  });
+  const datasetsBucketArn = () =>
+    flattenReference(platform.api.resolve(platform.stateful.storage.buckets.datasets.bucket.bucketArn));
+
+  it('substitutes the deployed settings of the table, and the role, image and prefix it makes', () => {
+    // Act
+    const substitutions = resources[logicalId(training().stateMachine)]?.Properties.DefinitionSubstitutions;
+
+    // Assess
+    expect(substitutions.SageMakerThresholdRows).toBe(
+      workflows.training.parameters.SageMakerThresholdRows.deployed,
+    );
+    expect(substitutions.SageMakerInstanceType).toBe('ml.m5.4xlarge');
+    expect(substitutions.SageMakerJobPrefix).toBe('mlp-test');
+    expect(substitutions.SageMakerRoleArn).toEqual({
+      'Fn::GetAtt': [logicalId(training().sageMakerTraining?.role as Role), 'Arn'],
+    });
+    expect(deployedValue(substitutions.XgboostImageUri)).toBe(
+      '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+    );
+    const mapping = Object.values(mappings)[0] ?? {};
+    expect(Object.fromEntries(Object.entries(mapping).map(([region, row]) => [region, row.account]))).toEqual(
+      XGBOOST_REGISTRIES,
+    );
+  });
+
+  it('gives the job role its channels to read, its model prefix to write, its logs and its image only', () => {
+    // Act
+    const statements = statementsOfRole(training().sageMakerTraining?.role as Role).map(flat);
+
+    // Assess
+    const bucket = datasetsBucketArn();
+    const logs =
+      'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/TrainingJobs';
+    expect(statements).toEqual([
+      { actions: ['s3:GetObject'], resource: `${bucket}/sagemaker/input/*` },
+      {
+        actions: ['s3:ListBucket'],
+        resource: bucket,
+        condition: { StringLike: { 's3:prefix': ['sagemaker/input/*'] } },
+      },
+      { actions: ['s3:PutObject'], resource: `${bucket}/sagemaker/output/*` },
+      { actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resource: `${logs}:*` },
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: `${logs}:log-stream:mlp-test-*` },
+      {
+        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        resource: expect.stringMatching(
+          /^arn:<AWS::Partition>:ecr:<AWS::Region>:.*:repository\/sagemaker-xgboost$/,
+        ),
+      },
+      { actions: ['ecr:GetAuthorizationToken'], resource: '*' },
+    ]);
+  });
+
+  it("lets only SageMaker assume the job role, for this account's jobs of the stage's prefix", () => {
+    // Act
+    const trust =
+      resources[logicalId(training().sageMakerTraining?.role as Role)]?.Properties.AssumeRolePolicyDocument
+        .Statement;
+
+    // Assess
+    expect(trust).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'sagemaker.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':sagemaker:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':training-job/mlp-test-*',
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('lets the state machine run, stop and tag only jobs of its prefix, pass only the job role, and manage the .sync rule', () => {
+    // Act
+    const statements = statementsOfStateMachine().map(flat);
+
+    // Assess
+    const arn = (service: string, resource: string) =>
+      `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    expect(statements).toEqual([
+      {
+        actions: [
+          'sagemaker:CreateTrainingJob',
+          'sagemaker:DescribeTrainingJob',
+          'sagemaker:StopTrainingJob',
+          'sagemaker:AddTags',
+          'sagemaker:ListTags',
+        ],
+        resource: arn('sagemaker', 'training-job/mlp-test-*'),
+      },
+      {
+        actions: ['iam:PassRole'],
+        resource: `<${logicalId(training().sageMakerTraining?.role as Role)}.Arn>`,
+        condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      },
+      {
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resource: arn('events', 'rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule'),
+      },
+    ]);
+  });
+
+  describe('built alone', () => {
+    /** The training workflow (or a variant) in a stack of its own, with storage and no bundling. */
+    function build(workflow: WorkflowDefinition, parameterValues?: Record<string, string>) {
+      const app = new App({ context: { ...requiredFeatureFlags, 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(app, 'Alone');
+      const storage = new PlatformStorage(stack, 'Storage');
+      const layer = LayerVersion.fromLayerVersionArn(
+        stack,
+        'Layer',
+        'arn:aws:lambda:us-east-1:123456789012:layer:ort:1',
+      );
+      return new PlatformWorkflow(stack, 'Training', {
+        workflow,
+        stage: 'dev',
+        arns: workflowArns(stack, 'dev', workflow),
+        storage,
+        environment: {},
+        onnxRuntimeLayer: () => layer,
+        ...(parameterValues ? { parameterValues } : {}),
+      });
+    }
+
+    it("takes the caller's parameter values over the table's", () => {
+      // Act
+      const built = build(workflows.training, { SageMakerThresholdRows: '5' });
+
+      // Assess
+      expect(built.parameterValues.SageMakerThresholdRows).toBe('5');
+    });
+
+    it.each([
+      ['an unknown parameter value', () => build(workflows.training, { Nope: '1' }), 'has no parameter Nope'],
+      [
+        'a parameter with no deployed value',
+        () =>
+          build({
+            ...workflows.training,
+            parameters: { ...workflows.training.parameters, Extra: { description: 'x', local: 'x' } },
+          }),
+        'no deployed value for the parameter Extra',
+      ],
+      [
+        'a service task it knows no grants for',
+        () =>
+          build({
+            ...workflows.training,
+            serviceTasks: { Run: { resource: 'arn:aws:states:::ecs:runTask.sync', localNote: 'x' } },
+          }),
+        'no grants are known for arn:aws:states:::ecs:runTask.sync (state Run)',
+      ],
+    ])('refuses %s', (_case, building, message) => {
+      // Assess
+      expect(building).toThrow(message);
+    });
+
+    it('refuses a stage that makes training job names too long', () => {
+      // Prepare
+      const stack = new Stack(new App({ context: requiredFeatureFlags }), 'Long');
+      const storage = new PlatformStorage(stack, 'Storage');
+
+      // Act
+      const building = () =>
+        new SageMakerTraining(stack, 'SageMaker', {
+          stage: 'a-very-long-stage-name-indeed',
+          bucket: storage.buckets.datasets.bucket,
+          inputPrefix: 'in/',
+          outputPrefix: 'out/',
+        });
+
+      // Assess
+      expect(building).toThrow(/at most 26 characters/);
+    });
   });
 });

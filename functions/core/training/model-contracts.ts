@@ -67,4 +67,42 @@ export interface LinearModel {
   readonly hyperParameters: Readonly<Record<string, number>>;
 }
 
-export type FittedModel = LinearModel;
+/**
+ * One regression tree in flat arrays (node i's fields at index i; node 0 is the root). A branch
+ * sends a row left when its feature value `x` satisfies the comparison with `threshold`
+ * (`leq`: x <= threshold, `lt`: x < threshold), right otherwise; a missing value (NaN) goes left
+ * when `missingGoesLeft[i]` is 1. Comparisons happen in float32 (`Math.fround(x)`), the precision
+ * ONNX's TreeEnsemble operators use, so thresholds are float32 values.
+ */
+export interface RegressionTree {
+  /** Feature column of a branch; -1 marks a leaf. */
+  readonly feature: Int32Array;
+  readonly threshold: Float32Array;
+  readonly missingGoesLeft: Uint8Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** A leaf's contribution to the raw score (learning rate already applied); 0 on branches. */
+  readonly value: Float64Array;
+}
+
+/**
+ * Gradient-boosted trees (this platform's trainer, or a converted XGBoost model).
+ * Raw score of output k = baseScores[k] + Σ value of the leaf reached in every tree of output k;
+ * regression: the raw score; binary: P(class 1) = sigmoid(raw), 1 output; multiclass: softmax over K outputs.
+ */
+export interface TreeEnsembleModel {
+  readonly kind: 'trees';
+  readonly algorithm: 'gradient-boosting' | 'xgboost';
+  readonly task: 'regression' | 'classification';
+  readonly comparison: 'leq' | 'lt';
+  /** Round-major: tree r·outputs + k belongs to output k. */
+  readonly trees: readonly RegressionTree[];
+  readonly outputs: number;
+  readonly baseScores: Float64Array;
+  /** Input columns (the feature pipeline's width). */
+  readonly width: number;
+  readonly classes?: readonly (string | number)[];
+  readonly hyperParameters: Readonly<Record<string, number>>;
+}
+
+export type FittedModel = LinearModel | TreeEnsembleModel;

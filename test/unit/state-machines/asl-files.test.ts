@@ -1,14 +1,20 @@
 /**
  * The rules every workflow file in state-machines/ follows: valid ASL, placeholders and the workflow
- * table (functions/steps/workflows.ts) in one-to-one correspondence, and every step retried, caught to
- * a state that records the failure, and bounded in time.
+ * table (functions/steps/workflows.ts: tasks and parameters) in one-to-one correspondence, every Task
+ * a Lambda step or a service task the table declares, and every step retried, caught to a state that
+ * records the failure, and bounded in time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { workflowList } from '../../../functions/steps/workflows.ts';
-import { forEachState, placeholdersOf, substitute } from '../../../local/step-functions/definitions.ts';
+import {
+  forEachState,
+  LAMBDA_INVOKE,
+  placeholdersOf,
+  substitute,
+} from '../../../local/step-functions/definitions.ts';
 
 type State = Record<string, unknown> & {
   Type: string;
@@ -55,8 +61,16 @@ describe('state-machines/*.asl.json', () => {
 
     it('is valid ASL as written and as deployed (placeholders substituted)', () => {
       // Prepare
+      // Task functions by ARN; parameters by their deployed value (or, when infrastructure provides
+      // it, the local one, which has the same shape).
+      const parameters = workflow?.parameters ?? {};
       const arns = Object.fromEntries(
-        placeholdersOf(text).map((name) => [name, `arn:aws:lambda:us-east-1:123456789012:function:${name}`]),
+        placeholdersOf(text).map((name) => [
+          name,
+          parameters[name]
+            ? (parameters[name].deployed ?? parameters[name].local)
+            : `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+        ]),
       );
 
       // Act
@@ -69,12 +83,26 @@ describe('state-machines/*.asl.json', () => {
       expect(asDeployed.isValid).toBe(true);
     });
 
-    it('uses a placeholder for every task of the workflow table and nothing else', () => {
+    it('uses a placeholder for every task and parameter of the workflow table and nothing else', () => {
       // Act
       const placeholders = placeholdersOf(text);
 
       // Assess
-      expect(placeholders.sort()).toEqual(Object.keys(workflow?.tasks ?? {}).sort());
+      expect(placeholders.sort()).toEqual(
+        [...Object.keys(workflow?.tasks ?? {}), ...Object.keys(workflow?.parameters ?? {})].sort(),
+      );
+    });
+
+    it('calls Lambda from every Task but the service tasks the workflow table declares', () => {
+      // Act
+      const services = tasks.filter(([, state]) => state.Resource !== LAMBDA_INVOKE);
+
+      // Assess
+      expect(Object.fromEntries(services.map(([name, state]) => [name, state.Resource]))).toEqual(
+        Object.fromEntries(
+          Object.entries(workflow?.serviceTasks ?? {}).map(([name, service]) => [name, service.resource]),
+        ),
+      );
     });
 
     it('bounds the execution and every Task in time', () => {
@@ -85,18 +113,22 @@ describe('state-machines/*.asl.json', () => {
       }
     });
 
-    it('retries every Task, and every step on TransientError', () => {
+    it("retries every Task: Lambda steps on TransientError, service tasks on their service's errors", () => {
       // Assess
       for (const [name, state] of tasks) {
         expect(state.Retry?.length, `${name} Retry`).toBeGreaterThan(0);
         for (const retrier of state.Retry ?? []) {
           expect(retrier.MaxAttempts ?? 3, `${name} MaxAttempts`).toBeGreaterThan(0);
         }
-        if (!catchTargets.has(name)) {
-          expect(
-            state.Retry?.flatMap((r) => r.ErrorEquals),
-            `${name} retries TransientError`,
-          ).toContain('TransientError');
+        const retried = state.Retry?.flatMap((r) => r.ErrorEquals) ?? [];
+        if (state.Resource !== LAMBDA_INVOKE) {
+          // e.g. arn:aws:states:::sagemaker:createTrainingJob.sync → SageMaker.*; never States.TaskFailed.
+          const service = String(state.Resource).split(':')[5] ?? '';
+          expect(retried.length, `${name} retries`).toBeGreaterThan(0);
+          for (const error of retried)
+            expect(error.toLowerCase(), `${name} retries ${error}`).toMatch(`${service}.`);
+        } else if (!catchTargets.has(name)) {
+          expect(retried, `${name} retries TransientError`).toContain('TransientError');
         }
       }
     });

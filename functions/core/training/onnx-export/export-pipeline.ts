@@ -1,8 +1,10 @@
 /**
- * A fitted feature pipeline and linear model → one ONNX graph whose inputs are the raw dataset
- * columns, so the platform's predict endpoint serves it like any uploaded model. Flow: check the
- * two agree → one graph input per column → per feature, the preprocessing nodes → Concat into the
- * [N, width] matrix → the linear model → outputs named as the platform's output decoding expects.
+ * A fitted feature pipeline and model (linear, or gradient-boosted trees) → one ONNX graph whose
+ * inputs are the raw dataset columns, so the platform's predict endpoint serves it like any uploaded
+ * model. Flow: check the two agree → one graph input per column → per feature, the preprocessing
+ * nodes → Concat into the [N, width] matrix → the model's raw scores (linear: Gemm; trees: see
+ * tree-ensemble.ts) → the same head for both → outputs named as the platform's output decoding
+ * expects.
  *
  * Precision: numeric inputs are float64 and the whole pipeline and model run in float64; only the
  * outputs are float32. With float32 inputs a caller's value is rounded before the graph sees it
@@ -12,8 +14,15 @@
  * and Sub/Div instead, the same operations in the same order as `transformRow`.
  */
 import { categoryIndex } from '../feature-transform.ts';
-import type { CategoricalFeature, FeaturePipeline, LinearModel, NumericFeature } from '../model-contracts.ts';
+import type {
+  CategoricalFeature,
+  FeaturePipeline,
+  FittedModel,
+  LinearModel,
+  NumericFeature,
+} from '../model-contracts.ts';
 import { attribute, DataType, GraphBuilder, tensorInfo } from './graph-builder.ts';
+import { ML_DOMAIN, treeEnsembleNodes, treeEnsembleProblem } from './tree-ensemble.ts';
 
 export interface OnnxExportOptions {
   /** The graph's name (what the platform logs a model by when it has no id). Default `ml-platform-model`. */
@@ -48,16 +57,19 @@ const OUTPUT_NAMES = {
 
 /** The batch dimension, shared by every input and output. */
 const N = 'N';
-const ML_DOMAIN = 'ai.onnx.ml';
+/** The input of {@link exportMatrixModelToOnnx}. */
+export const MATRIX_INPUT = 'features';
 
 /**
- * Builds the ONNX model for a feature pipeline and a linear model fitted on its output.
+ * Builds the ONNX model for a feature pipeline and a model fitted on its output.
  *
  * Inputs, one per feature in pipeline order, named by the column: numeric → float64 [N, 1] (NaN is
  * missing; the predict endpoint sends null as NaN), categorical → string [N, 1] ('' is missing).
  * Outputs: regression → `variable` float32 [N, outputs]; classification → `label` [N] (int64 when
  * every class is a safe integer, else string) and `probabilities` float32 [N, classes], columns in
- * `model.classes` order.
+ * `model.classes` order. A tree model may take numeric features whose `fill` is NaN: those are not
+ * imputed, and a missing value reaches the trees (as NaN after scaling) and takes each branch's
+ * learned direction.
  *
  * @throws OnnxExportError when the pipeline and the model disagree or hold invalid values.
  * @example
@@ -68,14 +80,91 @@ const ML_DOMAIN = 'ai.onnx.ml';
  */
 export function exportPipelineToOnnx(
   pipeline: FeaturePipeline,
-  model: LinearModel,
+  model: FittedModel,
   options: OnnxExportOptions = {},
 ): Uint8Array {
-  const labels = checkInputs(pipeline, model);
+  checkPipeline(pipeline, model);
+  const labels = checkModel(model);
   const graph = new GraphBuilder();
-  const columns = new Set(pipeline.features.map((feature) => feature.column));
+  const inputs = pipeline.features.map((feature) =>
+    tensorInfo(graph.input(feature.column), feature.kind === 'numeric' ? DataType.DOUBLE : DataType.STRING, [
+      N,
+      1,
+    ]),
+  );
+  const outputs = claimOutputs(
+    graph,
+    model,
+    labels,
+    new Set(pipeline.features.map((feature) => feature.column)),
+  );
+
+  const features =
+    model.kind === 'trees' ? fusedFeatures(graph, pipeline) : perColumnFeatures(graph, pipeline);
+  modelNodes(graph, features, model, labels, outputs);
+
+  return graph.encode({
+    name: options.modelName ?? 'ml-platform-model',
+    docString: describeModel(pipeline, model, options.targetName),
+    producerName: PRODUCER_NAME,
+    producerVersion: options.producerVersion ?? '',
+    opsets: OPSETS,
+    inputs,
+    outputs,
+    metadata: {
+      features: JSON.stringify(pipeline.features.map((f) => ({ name: f.column, kind: f.kind }))),
+      ...modelMetadata(model, labels, options),
+    },
+  });
+}
+
+/**
+ * The model alone, over the feature pipeline's output: one input `features`, float64 [N, width],
+ * then the same nodes, outputs and metadata (but `features`) as {@link exportPipelineToOnnx}. For
+ * tests of a model on a matrix no pipeline makes (NaN in any column, values on a threshold) and
+ * for checking a converted model against its framework's predictions on the same matrix.
+ *
+ * @throws OnnxExportError when the model holds invalid values.
+ * @example
+ * const bytes = exportMatrixModelToOnnx(model);
+ * const session = await ort.InferenceSession.create(bytes);
+ * await session.run({ features: new ort.Tensor('float64', x, [rows, model.width]) });
+ */
+export function exportMatrixModelToOnnx(model: FittedModel, options: OnnxExportOptions = {}): Uint8Array {
+  if (!Number.isInteger(model.width) || model.width < 1) {
+    throw new OnnxExportError(`The model takes ${model.width} columns.`);
+  }
+  const labels = checkModel(model);
+  const graph = new GraphBuilder();
+  const inputs = [tensorInfo(graph.input(MATRIX_INPUT), DataType.DOUBLE, [N, model.width])];
+  const outputs = claimOutputs(graph, model, labels, new Set([MATRIX_INPUT]));
+  modelNodes(graph, MATRIX_INPUT, model, labels, outputs);
+  return graph.encode({
+    name: options.modelName ?? 'ml-platform-model',
+    docString: `${describeAlgorithm(model, options.targetName)} over a float64 [N, ${model.width}] feature matrix.`,
+    producerName: PRODUCER_NAME,
+    producerVersion: options.producerVersion ?? '',
+    opsets: OPSETS,
+    inputs,
+    outputs,
+    metadata: modelMetadata(model, labels, options),
+  });
+}
+
+const OPSETS = [
+  { domain: '', version: OPSET_AI_ONNX },
+  { domain: ML_DOMAIN, version: OPSET_AI_ONNX_ML },
+] as const;
+
+/** Claims the graph outputs, named so that no input (feature column) has the name. */
+function claimOutputs(
+  graph: GraphBuilder,
+  model: FittedModel,
+  labels: ClassLabels | null,
+  taken: ReadonlySet<string>,
+) {
   const outputName = (choices: readonly string[]): string => {
-    const name = choices.find((choice) => !columns.has(choice));
+    const name = choices.find((choice) => !taken.has(choice));
     if (name === undefined) {
       throw new OnnxExportError(
         `Feature columns take every name for the output (${choices.join(', ')}); rename one of them.`,
@@ -83,71 +172,139 @@ export function exportPipelineToOnnx(
     }
     return name;
   };
+  return labels === null
+    ? [tensorInfo(graph.output(outputName(OUTPUT_NAMES.variable)), DataType.FLOAT, [N, model.outputs])]
+    : [
+        tensorInfo(graph.output(outputName(OUTPUT_NAMES.label)), labels.type, [N]),
+        tensorInfo(graph.output(outputName(OUTPUT_NAMES.probabilities)), DataType.FLOAT, [
+          N,
+          labels.values.length,
+        ]),
+      ];
+}
 
-  const inputs = pipeline.features.map((feature) =>
-    tensorInfo(graph.input(feature.column), feature.kind === 'numeric' ? DataType.DOUBLE : DataType.STRING, [
-      N,
-      1,
-    ]),
-  );
-  const outputs =
-    labels === null
-      ? [tensorInfo(graph.output(outputName(OUTPUT_NAMES.variable)), DataType.FLOAT, [N, model.outputs])]
-      : [
-          tensorInfo(graph.output(outputName(OUTPUT_NAMES.label)), labels.type, [N]),
-          tensorInfo(graph.output(outputName(OUTPUT_NAMES.probabilities)), DataType.FLOAT, [
-            N,
-            labels.values.length,
-          ]),
-        ];
+function modelMetadata(
+  model: FittedModel,
+  labels: ClassLabels | null,
+  options: OnnxExportOptions,
+): Record<string, string> {
+  return {
+    ...(options.targetName === undefined ? {} : { target: options.targetName }),
+    task: model.task,
+    algorithm: model.algorithm,
+    ...(labels === null ? {} : { class_labels: JSON.stringify(labels.values) }),
+  };
+}
 
+/**
+ * [N, width] float64 features → the claimed outputs: the raw scores (linear: Gemm in float64;
+ * trees: the ensemble's float32 sums, widened) → regression: float32 `variable`; classification:
+ * the classifier head.
+ */
+function modelNodes(
+  graph: GraphBuilder,
+  features: string,
+  model: FittedModel,
+  labels: ClassLabels | null,
+  outputs: readonly { readonly name?: string | null }[],
+): void {
+  const first = outputs[0]?.name as string;
+  let scores: string;
+  if (model.kind === 'linear') {
+    scores = graph.node1({
+      op: 'Gemm',
+      inputs: [
+        features,
+        graph.double('coefficients', [...model.weights], [model.outputs, model.width]),
+        graph.double('intercepts', [...model.intercepts], [model.outputs]),
+      ],
+      outputs: ['scores'],
+      attributes: [attribute.int('transB', 1)],
+    });
+    if (labels === null) {
+      castToFloat(graph, scores, first);
+      return;
+    }
+  } else {
+    // Regression: the ensemble writes the float32 output itself.
+    const raw = treeEnsembleNodes(graph, features, model, labels === null ? first : 'raw_scores');
+    if (labels === null) return;
+    scores = graph.node1({
+      op: 'Cast',
+      inputs: [raw],
+      outputs: ['scores'],
+      attributes: [attribute.int('to', DataType.DOUBLE)],
+    });
+  }
+  classifierHead(graph, scores, model.outputs, labels, {
+    label: first,
+    probabilities: outputs[1]?.name as string,
+  });
+}
+
+/** The [N, width] float64 feature matrix: each feature's block of nodes, then one Concat. */
+function perColumnFeatures(graph: GraphBuilder, pipeline: FeaturePipeline): string {
   const blocks = pipeline.features.map((feature) =>
     feature.kind === 'numeric' ? numericBlock(graph, feature) : categoricalBlock(graph, feature),
   );
-  const features = graph.node1({
+  return graph.node1({
     op: 'Concat',
     inputs: blocks,
     outputs: ['features'],
     attributes: [attribute.int('axis', 1)],
   });
-  const scores = graph.node1({
-    op: 'Gemm',
-    inputs: [
-      features,
-      graph.double('coefficients', [...model.weights], [model.outputs, model.width]),
-      graph.double('intercepts', [...model.intercepts], [model.outputs]),
-    ],
-    outputs: ['scores'],
-    attributes: [attribute.int('transB', 1)],
-  });
+}
 
-  if (labels === null) {
-    castToFloat(graph, scores, outputs[0]?.name as string);
-  } else {
-    classifierHead(graph, scores, model.outputs, labels, {
-      label: outputs[0]?.name as string,
-      probabilities: outputs[1]?.name as string,
+/**
+ * The same [N, width] float64 matrix in a few nodes, whatever the number of numeric columns (a run
+ * pays for each node, which dominates one row of a wide table): the raw numeric columns and the
+ * categorical blocks are concatenated in pipeline order, then one IsNaN / Where / Sub / Div over the
+ * whole matrix with per-column fill, mean and scale vectors. One-hot columns get fill 0, mean 0 and
+ * scale 1 (never NaN; x − 0 and x / 1 are x exactly), and a numeric column with a NaN fill (trees
+ * only: not imputed) keeps its NaN, so every value is bit for bit the per-column graph's. Used for
+ * tree models; the linear export keeps its per-column layout.
+ */
+function fusedFeatures(graph: GraphBuilder, pipeline: FeaturePipeline): string {
+  const numeric = pipeline.features.filter((feature) => feature.kind === 'numeric');
+  const blocks = pipeline.features.map((feature) =>
+    feature.kind === 'numeric' ? feature.column : categoricalBlock(graph, feature),
+  );
+  const raw = graph.node1({
+    op: 'Concat',
+    inputs: blocks,
+    outputs: [numeric.length === 0 ? 'features' : 'features_raw'],
+    attributes: [attribute.int('axis', 1)],
+  });
+  if (numeric.length === 0) return raw;
+  const fill: number[] = [];
+  const mean: number[] = [];
+  const scale: number[] = [];
+  for (const feature of pipeline.features) {
+    const columns = feature.kind === 'numeric' ? 1 : feature.categories.length + 1;
+    for (let c = 0; c < columns; c += 1) {
+      fill.push(feature.kind === 'numeric' ? feature.fill : 0);
+      mean.push(feature.kind === 'numeric' ? feature.mean : 0);
+      scale.push(feature.kind === 'numeric' ? feature.scale : 1);
+    }
+  }
+  let imputed = raw;
+  if (numeric.some((feature) => !Number.isNaN(feature.fill))) {
+    const missing = graph.node1({ op: 'IsNaN', inputs: [raw], outputs: ['features_missing'] });
+    imputed = graph.node1({
+      op: 'Where',
+      inputs: [missing, graph.double('fill', fill), raw],
+      outputs: ['features_imputed'],
     });
   }
-
-  return graph.encode({
-    name: options.modelName ?? 'ml-platform-model',
-    docString: describeModel(pipeline, model, options.targetName),
-    producerName: PRODUCER_NAME,
-    producerVersion: options.producerVersion ?? '',
-    opsets: [
-      { domain: '', version: OPSET_AI_ONNX },
-      { domain: ML_DOMAIN, version: OPSET_AI_ONNX_ML },
-    ],
-    inputs,
-    outputs,
-    metadata: {
-      features: JSON.stringify(pipeline.features.map((f) => ({ name: f.column, kind: f.kind }))),
-      ...(options.targetName === undefined ? {} : { target: options.targetName }),
-      task: model.task,
-      algorithm: model.algorithm,
-      ...(labels === null ? {} : { class_labels: JSON.stringify(labels.values) }),
-    },
+  const centered = graph.node1({
+    op: 'Sub',
+    inputs: [imputed, graph.double('mean', mean)],
+    outputs: ['features_centered'],
+  });
+  return graph.node1({
+    op: 'Div',
+    inputs: [centered, graph.double('scale', scale)],
+    outputs: ['features'],
   });
 }
 
@@ -296,11 +453,19 @@ function classifierHead(
   castToFloat(graph, probabilities, names.probabilities);
 }
 
-function describeModel(pipeline: FeaturePipeline, model: LinearModel, target: string | undefined): string {
+function describeAlgorithm(model: FittedModel, target: string | undefined): string {
+  const trees =
+    model.kind === 'trees'
+      ? `, ${model.trees.length} tree${model.trees.length === 1 ? '' : 's'} (${model.comparison === 'leq' ? 'x <= t' : 'x < t'} in float32)`
+      : '';
+  return `${model.algorithm} (${model.task})${trees}${target === undefined ? '' : ` of "${target}"`}`;
+}
+
+function describeModel(pipeline: FeaturePipeline, model: FittedModel, target: string | undefined): string {
   const numeric = pipeline.features.filter((f) => f.kind === 'numeric').length;
   const categorical = pipeline.features.length - numeric;
   return (
-    `${model.algorithm} (${model.task})${target === undefined ? '' : ` of "${target}"`} over ` +
+    `${describeAlgorithm(model, target)} over ` +
     `${numeric} numeric and ${categorical} categorical column${categorical === 1 ? '' : 's'}, ` +
     'preprocessing inside: numeric inputs are float64 [N, 1] (NaN = missing), categorical inputs ' +
     "string [N, 1] ('' = missing)."
@@ -309,9 +474,10 @@ function describeModel(pipeline: FeaturePipeline, model: LinearModel, target: st
 
 // ── Checks ───────────────────────────────────────────────────────────────────────────────────────
 
-/** Checks the pipeline and the model agree; returns the class labels (null for a regressor). */
-function checkInputs(pipeline: FeaturePipeline, model: LinearModel): ClassLabels | null {
-  const fail = (message: string) => new OnnxExportError(message);
+const fail = (message: string) => new OnnxExportError(message);
+
+/** Checks the pipeline is valid and makes the columns the model takes. */
+function checkPipeline(pipeline: FeaturePipeline, model: FittedModel): void {
   if (pipeline.features.length === 0) throw fail('The feature pipeline has no features.');
   const columns = new Set<string>();
   let width = 0;
@@ -322,6 +488,8 @@ function checkInputs(pipeline: FeaturePipeline, model: LinearModel): ClassLabels
     columns.add(column);
     if (feature.kind === 'numeric') {
       for (const key of ['fill', 'mean', 'scale'] as const) {
+        // Trees route a missing value themselves: a NaN fill leaves it missing.
+        if (key === 'fill' && model.kind === 'trees' && Number.isNaN(feature.fill)) continue;
         if (!Number.isFinite(feature[key])) throw fail(`Numeric feature "${column}": ${key} is not finite.`);
       }
       if (feature.scale === 0) throw fail(`Numeric feature "${column}": scale is 0.`);
@@ -341,9 +509,22 @@ function checkInputs(pipeline: FeaturePipeline, model: LinearModel): ClassLabels
   if (model.width !== pipeline.width) {
     throw fail(`The model takes ${model.width} columns but the feature pipeline makes ${pipeline.width}.`);
   }
+}
+
+/** Checks the model's own values; returns the class labels (null for a regressor). */
+function checkModel(model: FittedModel): ClassLabels | null {
   if (!Number.isInteger(model.outputs) || model.outputs < 1) {
     throw fail(`The model has ${model.outputs} outputs.`);
   }
+  if (model.kind === 'linear') checkLinear(model);
+  else {
+    const problem = treeEnsembleProblem(model);
+    if (problem !== null) throw fail(problem);
+  }
+  return classLabels(model);
+}
+
+function checkLinear(model: LinearModel): void {
   if (model.weights.length !== model.outputs * model.width) {
     throw fail(
       `The model has ${model.weights.length} weights; ${model.outputs} × ${model.width} = ${model.outputs * model.width} expected.`,
@@ -355,6 +536,9 @@ function checkInputs(pipeline: FeaturePipeline, model: LinearModel): ClassLabels
   if (!model.weights.every(Number.isFinite) || !model.intercepts.every(Number.isFinite)) {
     throw fail('The model has a weight or an intercept that is not finite.');
   }
+}
+
+function classLabels(model: FittedModel): ClassLabels | null {
   if (model.task === 'regression') return null;
 
   const classes = model.classes ?? [];

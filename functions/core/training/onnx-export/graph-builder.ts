@@ -30,6 +30,17 @@ export const attribute = {
     type: AttributeType.STRINGS,
     strings: values.map((value) => utf8.encode(value)),
   }),
+  string: (name: string, value: string): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.STRING,
+    s: utf8.encode(value),
+  }),
+  /** A 1-D float64 tensor attribute (the `*_as_tensor` attributes of the ai.onnx.ml operators). */
+  doubles: (name: string, values: readonly number[]): Onnx.IAttributeProto => ({
+    name,
+    type: AttributeType.TENSOR,
+    t: { dataType: DataType.DOUBLE, dims: [values.length], doubleData: [...values] },
+  }),
 };
 
 /** A dimension: a fixed size, or a symbolic one by name (`'N'`). */

@@ -36,10 +36,10 @@ import {
   metricsFor,
   scoreFor,
 } from '../metrics.ts';
+import { decodeModel, encodeModel } from '../model-codec.ts';
 import type {
   CategoricalFeature,
   FeaturePipeline,
-  FittedModel,
   NumericFeature,
   TrainingMatrix,
 } from '../model-contracts.ts';
@@ -97,6 +97,8 @@ export interface StepState {
   readonly preparedKey?: string;
   readonly featureSetId?: string;
   readonly modelKey?: string;
+  /** Set by the features step: the Choice between Lambda training and SageMaker reads it. */
+  readonly trainRows?: number;
 }
 
 const keys = {
@@ -415,7 +417,7 @@ export async function features(state: StepState, deps: StepDeps): Promise<StepSt
     });
   }
   job = await endStep(job, 'features', 25, { featureSetId, featureSetReused: existing !== undefined }, deps);
-  return { jobId: job.jobId, featureSetId };
+  return { jobId: job.jobId, featureSetId, trainRows: prepared.train.length };
 }
 
 interface LoadedFeatureSet {
@@ -497,7 +499,7 @@ export async function train(state: StepState, deps: StepDeps): Promise<StepState
     const prediction = predictRaw(model, validation.x, validation.rows);
     const metrics = withConfusionMatrix(evaluate(validation.y, prediction), validation.y, prediction);
     const modelKey = keys.candidate(job.jobId, index);
-    await deps.store.put(modelKey, json.encode(serializeModel(model)));
+    await deps.store.put(modelKey, new TextEncoder().encode(encodeModel(model)));
     candidates.push({
       algorithm: trainer.algorithm,
       hyperParameters: model.hyperParameters,
@@ -518,15 +520,6 @@ export async function train(state: StepState, deps: StepDeps): Promise<StepState
   return { jobId: job.jobId, featureSetId };
 }
 
-export function serializeModel(model: FittedModel): unknown {
-  return { ...model, weights: Array.from(model.weights), intercepts: Array.from(model.intercepts) };
-}
-
-export function deserializeModel(value: unknown): FittedModel {
-  const raw = value as FittedModel & { weights: number[]; intercepts: number[] };
-  return { ...raw, weights: Float64Array.from(raw.weights), intercepts: Float64Array.from(raw.intercepts) };
-}
-
 /** Step 4: the best candidate, exported with its preprocessing as one ONNX graph, checked in the serving runtime. */
 export async function selectModel(
   state: StepState,
@@ -541,7 +534,9 @@ export async function selectModel(
   if (best === undefined) throw new UnprocessableError('No candidate could be trained.');
   const featureSetId = state.featureSetId ?? job.featureSetId ?? '';
   const { pipeline, validation } = await loadFeatureSet(featureSetId, deps);
-  const model = deserializeModel(json.decode(await deps.store.get(best.modelKey), 'The chosen model'));
+  const modelBytes = await deps.store.get(best.modelKey);
+  if (modelBytes === undefined) throw new NotFoundError('The chosen model is missing from storage.');
+  const model = decodeModel(new TextDecoder().decode(modelBytes));
   const onnx = exportPipelineToOnnx(pipeline, model, {
     modelName: job.request.modelName,
     targetName: job.request.target,

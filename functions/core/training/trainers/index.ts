@@ -1,13 +1,18 @@
 /**
- * The trainers by algorithm name: what a training request may ask for. A new trainer (the
- * gradient-boosted trees) is added here and to the `FittedModel` union.
+ * The trainers by algorithm name: what a training request may ask for. A new trainer is added here
+ * and its model kind to the `FittedModel` union.
  */
 import { ValidationError } from '../../errors.ts';
+import { gradientBoostingTrainer } from './gradient-boosting/gradient-boosting.ts';
 import { linearRegressionTrainer } from './linear-regression.ts';
 import { logisticRegressionTrainer } from './logistic-regression.ts';
 import type { Task, Trainer } from './trainer.ts';
 
-export const TRAINERS: readonly Trainer[] = [linearRegressionTrainer, logisticRegressionTrainer];
+export const TRAINERS: readonly Trainer[] = [
+  linearRegressionTrainer,
+  logisticRegressionTrainer,
+  gradientBoostingTrainer,
+];
 
 /**
  * The trainer of an algorithm, checked against the task.

@@ -1,11 +1,12 @@
 /**
- * The contract every in-Lambda trainer meets (linear models now, gradient-boosted trees later), the
+ * The contract every in-Lambda trainer meets (linear models, gradient-boosted trees), the
  * reference prediction of a fitted model (the ONNX export must agree with it), and what trainers
  * share: hyper-parameter checking, input checks, progress, cancellation.
  */
 import { UnprocessableError, ValidationError } from '../../errors.ts';
 import type { FittedModel, TrainingMatrix } from '../model-contracts.ts';
 import { predictLinear } from './linear-model.ts';
+import { predictTreeEnsemble } from './tree-predict.ts';
 
 export type Task = 'regression' | 'classification';
 
@@ -64,6 +65,8 @@ export function predictRaw(model: FittedModel, x: Float64Array, rows: number): R
   switch (model.kind) {
     case 'linear':
       return predictLinear(model, x, rows);
+    case 'trees':
+      return predictTreeEnsemble(model, x, rows);
   }
 }
 
@@ -163,20 +166,32 @@ export function resolveHyperParameters(
   return resolved;
 }
 
+export interface MatrixCheckOptions {
+  /** Accept NaN feature values as missing (trees learn where they go); ±Infinity is still refused. */
+  readonly allowMissing?: boolean;
+}
+
 /**
  * Checks a training matrix before fitting: consistent lengths (else `RangeError`, a caller bug),
- * at least one row, finite values, and for classification at least two classes with every label a
- * class index (else `UnprocessableError`). Returns the number of classes (0 for regression).
+ * at least one row, finite values (or NaN, with `allowMissing`), and for classification at least
+ * two classes with every label a class index (else `UnprocessableError`). Returns the number of
+ * classes (0 for regression).
  */
-export function checkTrainingMatrix(data: TrainingMatrix, task: Task): number {
+export function checkTrainingMatrix(
+  data: TrainingMatrix,
+  task: Task,
+  options: MatrixCheckOptions = {},
+): number {
   if (data.x.length !== data.rows * data.cols || data.y.length !== data.rows) {
     throw new RangeError(
       `Matrix of ${data.rows} × ${data.cols} has ${data.x.length} values and ${data.y.length} targets.`,
     );
   }
   if (data.rows < 1) throw new UnprocessableError('The training data has no rows.');
+  const allowMissing = options.allowMissing === true;
   for (let i = 0; i < data.x.length; i += 1) {
-    if (!Number.isFinite(data.x[i] as number)) {
+    const value = data.x[i] as number;
+    if (!Number.isFinite(value) && !(allowMissing && Number.isNaN(value))) {
       const row = Math.floor(i / Math.max(data.cols, 1));
       throw new UnprocessableError(
         `Feature value at row ${row + 1}, column ${(i % data.cols) + 1} is not finite.`,

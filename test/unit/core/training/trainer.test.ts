@@ -199,8 +199,15 @@ describe('createCheckpoint', () => {
 describe('trainerFor and trainersFor', () => {
   it('find the trainer of an algorithm and task', () => {
     expect(trainerFor('logistic-regression', 'classification').algorithm).toBe('logistic-regression');
-    expect(trainersFor('regression').map((t) => t.algorithm)).toEqual(['linear-regression']);
-    expect(TRAINERS.map((t) => t.algorithm)).toEqual(['linear-regression', 'logistic-regression']);
+    expect(trainersFor('regression').map((t) => t.algorithm)).toEqual([
+      'linear-regression',
+      'gradient-boosting',
+    ]);
+    expect(TRAINERS.map((t) => t.algorithm)).toEqual([
+      'linear-regression',
+      'logistic-regression',
+      'gradient-boosting',
+    ]);
   });
 
   it('refuse an unknown algorithm or a task it does not do', () => {
