@@ -23,7 +23,7 @@ describe('model codec', () => {
   it('restores tree nodes bit for bit, float32 thresholds included', () => {
     const tree = {
       feature: Int32Array.from([0, -1, -1]),
-      threshold: Float32Array.from([Math.fround(0.1), 0, 0]),
+      threshold: Float32Array.from([Math.fround(0.1), Number.POSITIVE_INFINITY, Number.NaN]),
       missingGoesLeft: Uint8Array.from([1, 0, 0]),
       left: Int32Array.from([1, -1, -1]),
       right: Int32Array.from([2, -1, -1]),
@@ -42,6 +42,11 @@ describe('model codec', () => {
     };
     const decoded = decodeModel(encodeModel(model)) as TreeEnsembleModel;
     expect(decoded.trees[0]?.threshold).toBeInstanceOf(Float32Array);
+    expect(Array.from(decoded.trees[0]?.threshold ?? [])).toEqual([
+      Math.fround(0.1),
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+    ]);
     expect(decoded.trees[0]?.missingGoesLeft).toBeInstanceOf(Uint8Array);
     expect(decoded).toEqual(model);
   });
