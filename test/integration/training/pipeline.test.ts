@@ -212,3 +212,26 @@ describe('training workflow steps', () => {
     await expect(features(state, deps)).rejects.toThrow(/CANCELLED/);
   });
 });
+
+describe('markJobFailed', () => {
+  it("reads a failed SageMaker training job's FailureReason from the Cause", async () => {
+    const deps = setup();
+    await deps.jobs.create(newJobRecord('job-s', admin, request({}), new Date().toISOString()));
+    await markJobFailed(
+      {
+        jobId: 'job-s',
+        error: {
+          Error: 'States.TaskFailed',
+          Cause: JSON.stringify({
+            TrainingJobName: 'mlp-dev-abc',
+            FailureReason: 'ClientError: no data in channel train',
+          }),
+        },
+      },
+      deps,
+    );
+    expect(deps.jobs.rows.get('job-s')?.error?.reason).toBe(
+      'SageMaker training job mlp-dev-abc failed: ClientError: no data in channel train',
+    );
+  });
+});

@@ -708,8 +708,20 @@ export async function markJobFailed(
   if (job === undefined || FINISHED.has(job.status)) return { jobId: event.jobId };
   let reason = event.error?.Cause ?? event.error?.Error ?? 'The step failed without a reason.';
   try {
-    const cause = JSON.parse(reason) as { errorMessage?: string };
+    // A Lambda task's Cause carries `errorMessage`; a SageMaker training job's carries the
+    // DescribeTrainingJob answer, whose `FailureReason` says why.
+    const cause = JSON.parse(reason) as {
+      errorMessage?: string;
+      FailureReason?: string;
+      TrainingJobName?: string;
+    };
     if (typeof cause.errorMessage === 'string') reason = cause.errorMessage;
+    else if (typeof cause.FailureReason === 'string') {
+      reason = `SageMaker training job ${cause.TrainingJobName ?? ''} failed: ${cause.FailureReason}`.replace(
+        '  ',
+        ' ',
+      );
+    }
   } catch {
     // A plain-text cause is the reason itself.
   }
