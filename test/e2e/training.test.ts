@@ -123,6 +123,13 @@ describe('training jobs through the local API', () => {
     });
     expect(missing.status).toBe(422);
     expect(missing.json.field).toBe('body.target');
+    await t.call('POST', '/v1/models', { token: await t.token('bob'), body: { name: 'bobs-model' } });
+    const othersModel = await t.call('POST', '/v1/training-jobs', {
+      token: alice,
+      body: { dataset: 'iris', target: 'target', modelName: 'bobs-model' },
+    });
+    expect(othersModel.status).toBe(409);
+    expect(othersModel.json.field).toBe('body.modelName');
     const foreign = await t.call('POST', '/v1/training-jobs', {
       token: await t.token('bob'),
       body: { dataset: 'iris', target: 'target', modelName: 'x' },

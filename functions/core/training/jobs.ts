@@ -4,7 +4,7 @@
  * registered model version, FAILED with a reason a person can act on, or CANCELLED.
  */
 import { randomUUID } from 'node:crypto';
-import { isAdmin, listingOwner, requireAccess } from '../auth/access-rules.ts';
+import { canAccess, isAdmin, listingOwner, requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
@@ -111,6 +111,8 @@ export interface JobDeps {
   readonly jobs: JobRepository;
   readonly workflow: WorkflowStarter;
   readonly datasets: DatasetAccess;
+  /** To refuse, before training, a model name that belongs to someone else. */
+  readonly models: { get(name: string): Promise<{ ownerId: string } | undefined> };
   readonly now: () => Date;
 }
 
@@ -153,6 +155,16 @@ export async function startTrainingJob(
       request.datasetVersion === undefined
         ? `No ready dataset named ${request.datasetName}.`
         : `Dataset ${request.datasetName} has no ready version ${request.datasetVersion}.`,
+    );
+  }
+  const model = await deps.models.get(request.modelName);
+  if (model !== undefined && !canAccess(principal, model, 'write')) {
+    // Checked now rather than at the register step, so no training runs for a version that cannot be kept.
+    throw new ConflictError(
+      `A model named ${request.modelName} belongs to another user; choose another modelName.`,
+      {
+        field: 'body.modelName',
+      },
     );
   }
   if (!dataset.columns.includes(request.target)) {

@@ -1,4 +1,5 @@
 /** The training job use cases' dependencies, shared by the job handlers. */
+import { modelRepository } from '../../adapters/dependencies.ts';
 import {
   jobRepository,
   trainingDatasetAccess,
@@ -9,5 +10,6 @@ export const jobDeps = {
   jobs: jobRepository,
   workflow: trainingWorkflow,
   datasets: trainingDatasetAccess,
+  models: modelRepository,
   now: () => new Date(),
 };
