@@ -637,6 +637,7 @@ export const routes = {
         trainingJobs: 'readWrite',
         datasets: 'read',
         datasetVersions: 'read',
+        models: 'read',
         idempotency: 'readWrite',
       },
       workflows: { training: 'start' },
