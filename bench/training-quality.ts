@@ -19,16 +19,14 @@ import type { Principal } from '../functions/core/auth/principal.ts';
 import { scanDataset } from '../functions/core/datasets/scan.ts';
 import { type CandidateResult, newJobRecord, type TrainingRequest } from '../functions/core/training/jobs.ts';
 import type { FeaturePipeline } from '../functions/core/training/model-contracts.ts';
+import { features } from '../functions/core/training/pipeline/features.ts';
+import { FEATURE_CODE_VERSION } from '../functions/core/training/pipeline/job-run.ts';
 import type { LoadedDataset } from '../functions/core/training/pipeline/ports.ts';
+import { preprocess } from '../functions/core/training/pipeline/preprocess.ts';
 import { readTable } from '../functions/core/training/pipeline/read-table.ts';
-import {
-  FEATURE_CODE_VERSION,
-  features,
-  preprocess,
-  registerModel,
-  selectModel,
-  train,
-} from '../functions/core/training/pipeline/steps.ts';
+import { registerModel } from '../functions/core/training/pipeline/register.ts';
+import { selectModel } from '../functions/core/training/pipeline/select.ts';
+import { train } from '../functions/core/training/pipeline/train.ts';
 import { repositoryRoot } from '../local/platform.ts';
 import { InMemoryArtifacts, InMemoryModels, InMemoryVersions } from '../test/support/in-memory-registry.ts';
 import {
@@ -471,7 +469,7 @@ const report = {
       ? { version: baselines.sklearn, python: baselines.python, numpy: baselines.numpy, file: BASELINES_FILE }
       : null,
     notes: [
-      "Platform: the training workflow's steps (functions/core/training/pipeline/steps.ts) in-process, in-memory storage, the real onnxruntime for the select step's parity check; column types from the commit-time scanner (functions/core/datasets/scan.ts), cells from read-table.ts, as a committed version is loaded.",
+      "Platform: the training workflow's steps (functions/core/training/pipeline/) in-process, in-memory storage, the real onnxruntime for the select step's parity check; column types from the commit-time scanner (functions/core/datasets/scan.ts), cells from read-table.ts, as a committed version is loaded.",
       'Platform grid: logistic-regression C ∈ {0.1, 1, 10} (classification); linear-regression alpha ∈ {0, 0.1, 1, 10} (regression); best chosen on the validation rows, first on ties.',
       'scikit-learn: Pipeline(StandardScaler, LogisticRegression(max_iter=5000)) / Pipeline(StandardScaler, Ridge(alpha)) or LinearRegression, fitted on the same train rows, scored on the same validation rows; default = C=1 / alpha=1, best of grid = the same grid chosen on the validation rows (first on ties).',
       "scikit-learn on platform encoding: the same grid on the platform's own feature matrix (its dropped constant columns left out, its categorical (incl. 0/1 'boolean') columns one-hot with an unknown column and unscaled, the rest scaled): isolates the solver from the feature step.",

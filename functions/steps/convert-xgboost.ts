@@ -3,12 +3,9 @@
  * model and records it as the job's candidate for the select step (the ASL's `ConvertXgboost` task).
  */
 import { z } from 'zod';
-import { config } from '#config';
 import { recordSageMakerModel } from '#core/training/pipeline/sagemaker.ts';
-import { stepDeps } from './step-deps.ts';
+import { sageMakerDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';
-
-const { buckets } = config();
 
 export const handler = stepHandler(
   'convert-xgboost',
@@ -20,5 +17,5 @@ export const handler = stepHandler(
       modelArtifact: z.string().startsWith('s3://'),
     }),
   }),
-  (state) => recordSageMakerModel(state, { ...stepDeps, bucket: buckets.datasets }),
+  (state) => recordSageMakerModel(state, sageMakerDeps),
 );

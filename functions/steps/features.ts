@@ -1,5 +1,5 @@
-import { features } from '#core/training/pipeline/steps.ts';
-import { stepStateSchema } from './state-schema.ts';
+import { features } from '#core/training/pipeline/features.ts';
+import { stepStateSchema } from '#core/training/pipeline/step-state.ts';
 import { stepDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { markJobFailed } from '#core/training/pipeline/steps.ts';
+import { markJobFailed } from '#core/training/pipeline/job-run.ts';
+import { failureReason } from './failure-cause.ts';
 import { stepDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';
 
@@ -9,5 +10,5 @@ export const handler = stepHandler(
     jobId: z.string().min(1),
     error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
   }),
-  (event) => markJobFailed(event, stepDeps),
+  (event) => markJobFailed({ jobId: event.jobId, reason: failureReason(event.error) }, stepDeps),
 );

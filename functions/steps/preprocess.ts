@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { preprocess } from '#core/training/pipeline/steps.ts';
-import { createTrainingJobBodySchema, toTrainingRequest } from '../http/schemas/training-jobs.ts';
+import { preprocess } from '#core/training/pipeline/preprocess.ts';
+import { createTrainingJobBodySchema, toTrainingRequest } from '#core/training/training-request.ts';
 import { stepDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';
 

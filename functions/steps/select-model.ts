@@ -1,9 +1,8 @@
-import { selectModel } from '#core/training/pipeline/steps.ts';
-import { onnxServingRuntime } from '../adapters/onnxruntime/serving-runtime.ts';
-import { stepStateSchema } from './state-schema.ts';
-import { stepDeps } from './step-deps.ts';
+import { selectModel } from '#core/training/pipeline/select.ts';
+import { stepStateSchema } from '#core/training/pipeline/step-state.ts';
+import { selectDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';
 
-export const handler = stepHandler('select', stepStateSchema, (state) =>
-  selectModel(state, { ...stepDeps, runtime: onnxServingRuntime }),
+export const handler = stepHandler('select', stepStateSchema, async (state) =>
+  selectModel(state, await selectDeps()),
 );

@@ -1,5 +1,5 @@
-import { train } from '#core/training/pipeline/steps.ts';
-import { stepStateSchema } from './state-schema.ts';
+import { stepStateSchema } from '#core/training/pipeline/step-state.ts';
+import { train } from '#core/training/pipeline/train.ts';
 import { stepDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';
 

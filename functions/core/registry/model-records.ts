@@ -13,6 +13,8 @@ export type VersionStatus = (typeof VERSION_STATUSES)[number];
 
 /** URL-safe, DNS-label-like names: they appear in paths and S3 keys. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const MODEL_NAME_RULE =
+  'lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
 export const ALIAS_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 /** Admins alone point this alias, and only at approved versions. */
 export const PRODUCTION_ALIAS = 'production';

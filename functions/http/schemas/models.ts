@@ -2,17 +2,13 @@ import { z } from 'zod';
 import {
   ALIAS_NAME_PATTERN,
   MODEL_NAME_PATTERN,
+  MODEL_NAME_RULE,
   MODEL_TASKS,
   VERSION_STATUSES,
 } from '#core/registry/model-records.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 
-export const modelNameSchema = z
-  .string()
-  .regex(
-    MODEL_NAME_PATTERN,
-    'lowercase letters, digits and "-", 1 to 63 characters, not starting or ending with "-"',
-  );
+export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
 
 const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,49}$/, 'lowercase tag of up to 50 characters');
 

@@ -9,14 +9,13 @@ import { OnnxModel } from '../../../functions/adapters/onnxruntime/onnx-model.ts
 import { onnxServingRuntime } from '../../../functions/adapters/onnxruntime/serving-runtime.ts';
 import type { Principal } from '../../../functions/core/auth/principal.ts';
 import { newJobRecord, type TrainingRequest } from '../../../functions/core/training/jobs.ts';
-import {
-  features,
-  markJobFailed,
-  preprocess,
-  registerModel,
-  selectModel,
-  train,
-} from '../../../functions/core/training/pipeline/steps.ts';
+import { features } from '../../../functions/core/training/pipeline/features.ts';
+import { markJobFailed } from '../../../functions/core/training/pipeline/job-run.ts';
+import { preprocess } from '../../../functions/core/training/pipeline/preprocess.ts';
+import { registerModel } from '../../../functions/core/training/pipeline/register.ts';
+import { selectModel } from '../../../functions/core/training/pipeline/select.ts';
+import { train } from '../../../functions/core/training/pipeline/train.ts';
+import { failureReason } from '../../../functions/steps/failure-cause.ts';
 import { InMemoryArtifacts, InMemoryModels, InMemoryVersions } from '../../support/in-memory-registry.ts';
 import {
   datasetSourceOf,
@@ -190,10 +189,10 @@ describe('training workflow steps', () => {
     await markJobFailed(
       {
         jobId: 'job-x',
-        error: {
+        reason: failureReason({
           Error: 'UnprocessableError',
           Cause: JSON.stringify({ errorMessage: (error as Error).message }),
-        },
+        }),
       },
       deps,
     );
@@ -220,13 +219,13 @@ describe('markJobFailed', () => {
     await markJobFailed(
       {
         jobId: 'job-s',
-        error: {
+        reason: failureReason({
           Error: 'States.TaskFailed',
           Cause: JSON.stringify({
             TrainingJobName: 'mlp-dev-abc',
             FailureReason: 'ClientError: no data in channel train',
           }),
-        },
+        }),
       },
       deps,
     );

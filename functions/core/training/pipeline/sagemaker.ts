@@ -8,16 +8,16 @@
  * Both steps belong to the job's `train` step: the export begins it, the conversion ends it.
  */
 import { NotFoundError, UnprocessableError } from '../../errors.ts';
-import { type CandidateResult, FINISHED, type JobRecord } from '../jobs.ts';
-import { confusionMatrix, defaultMetric, evaluate, type Metric, scoreFor } from '../metrics.ts';
+import type { CandidateResult } from '../jobs.ts';
+import { defaultMetric, type Metric, scoreFor } from '../metrics.ts';
 import { encodeModel } from '../model-codec.ts';
-import type { FeaturePipeline, TreeEnsembleModel } from '../model-contracts.ts';
+import type { TreeEnsembleModel } from '../model-contracts.ts';
 import { predictRaw, type Task } from '../trainers/trainer.ts';
 import { convertXgboostModel } from '../xgboost/convert.ts';
 import { fileFromModelArchive } from '../xgboost/model-archive.ts';
-import { decodeArrays } from './matrix-codec.ts';
+import { activeJob, beginStep, endStep, loadFeatureSet, reportProgress, type StepDeps } from './job-run.ts';
 import { sageMakerKeys } from './sagemaker-keys.ts';
-import { JobNotActiveError, type StepDeps } from './steps.ts';
+import { candidateMetrics } from './train.ts';
 
 export interface SageMakerDeps extends StepDeps {
   /** The datasets bucket: the step's store writes there, and SageMaker reads and writes there. */
@@ -62,46 +62,6 @@ const SHARD_BYTES = 64 * 1024 * 1024;
 
 /** The model file the built-in XGBoost container writes into model.tar.gz. */
 const MODEL_FILE = 'xgboost-model';
-
-// The job-row bookkeeping of steps.ts (activeJob, beginStep/endStep, loadFeatureSet) is private there;
-// these are the small parts of it this branch needs.
-async function activeJob(jobId: string, deps: Pick<StepDeps, 'jobs'>): Promise<JobRecord> {
-  const job = await deps.jobs.get(jobId);
-  if (job === undefined) throw new NotFoundError(`No training job ${jobId}.`);
-  if (FINISHED.has(job.status)) throw new JobNotActiveError(jobId, job.status);
-  return job;
-}
-
-async function updateJob(job: JobRecord, change: Partial<JobRecord>, deps: StepDeps): Promise<JobRecord> {
-  const updated = await deps.jobs.updateIfActive(job.jobId, {
-    ...change,
-    updatedAt: deps.now().toISOString(),
-  });
-  if (updated === undefined) throw new JobNotActiveError(job.jobId, 'finished');
-  return updated;
-}
-
-interface FeatureSetData {
-  readonly pipeline: FeaturePipeline;
-  readonly arrays: Record<string, Float64Array>;
-  readonly classes?: readonly (string | number)[];
-}
-
-async function loadFeatureSetData(featureSetId: string, deps: StepDeps): Promise<FeatureSetData> {
-  const record = await deps.featureSets.get(featureSetId);
-  if (record === undefined) throw new NotFoundError(`Feature set ${featureSetId} is missing.`);
-  const pipelineBytes = await deps.store.get(record.pipelineKey);
-  if (pipelineBytes === undefined) throw new NotFoundError('The feature pipeline is missing from storage.');
-  const data = await deps.store.get(record.dataKey);
-  if (data === undefined) throw new NotFoundError(`The data of feature set ${featureSetId} is missing.`);
-  const { arrays, meta } = decodeArrays(data);
-  const classes = (meta.classes as (string | number)[] | null) ?? undefined;
-  return {
-    pipeline: JSON.parse(new TextDecoder().decode(pipelineBytes)) as FeaturePipeline,
-    arrays,
-    ...(classes ? { classes } : {}),
-  };
-}
 
 /**
  * A value as XGBoost will read it: the shortest decimal that parses back to the same float32 (XGBoost
@@ -211,41 +171,29 @@ export async function exportForSageMaker(
   state: { readonly jobId: string; readonly featureSetId?: string },
   deps: SageMakerDeps,
 ): Promise<SageMakerExportState> {
-  let job = await activeJob(state.jobId, deps);
-  const startedAt = deps.now().toISOString();
-  job = await updateJob(
-    job,
-    {
-      status: 'RUNNING',
-      step: 'train',
-      progress: Math.max(job.progress, 26),
-      stepTimings: { ...job.stepTimings, train: { startedAt } },
-    },
-    deps,
-  );
+  const job = await beginStep(await activeJob(state.jobId, deps), 'train', 26, deps);
   const featureSetId = state.featureSetId ?? job.featureSetId;
   if (featureSetId === undefined) throw new UnprocessableError('The train step got no feature set.');
-  const { pipeline, arrays, classes } = await loadFeatureSetData(featureSetId, deps);
+  const { pipeline, train, validation, classes } = await loadFeatureSet(featureSetId, deps);
   const task = (job.resolved?.task ?? 'classification') as Task;
   const label =
     task === 'classification'
       ? (value: number) => String(Math.round(value))
       : (value: number) => String(value);
   const width = pipeline.width;
-  const empty = new Float64Array();
   const trainBytes = await putCsv(
     deps,
     sageMakerKeys.channel(job.jobId, 'train'),
-    arrays.trainX ?? empty,
-    arrays.trainY ?? empty,
+    train.x,
+    train.y,
     width,
     label,
   );
   const validationBytes = await putCsv(
     deps,
     sageMakerKeys.channel(job.jobId, 'validation'),
-    arrays.validationX ?? empty,
-    arrays.validationY ?? empty,
+    validation.x,
+    validation.y,
     width,
     label,
   );
@@ -256,7 +204,7 @@ export async function exportForSageMaker(
     job.request.validation.seed,
     overrides,
   );
-  await updateJob(job, { progress: Math.max(job.progress, 30) }, deps);
+  await reportProgress(job.jobId, Math.max(job.progress, 30), deps);
   const uri = (key: string) => `s3://${deps.bucket}/${key}`;
   // File mode copies the channels to the instance's volume: room for both, twice over, and the model.
   const volumeSizeGb = Math.min(
@@ -303,13 +251,13 @@ export async function recordSageMakerModel(
   },
   deps: SageMakerDeps,
 ): Promise<{ jobId: string; featureSetId: string }> {
-  let job = await activeJob(state.jobId, deps);
+  const job = await activeJob(state.jobId, deps);
   const featureSetId = state.featureSetId ?? job.featureSetId;
   if (featureSetId === undefined) throw new UnprocessableError('The train step got no feature set.');
   const key = artifactKey(state.trainingJob.modelArtifact, job.jobId, deps.bucket);
   const archive = await deps.store.get(key);
   if (archive === undefined) throw new NotFoundError(`The training job's model artifact ${key} is missing.`);
-  const { pipeline, arrays, classes } = await loadFeatureSetData(featureSetId, deps);
+  const { pipeline, validation, classes } = await loadFeatureSet(featureSetId, deps);
   const task = (job.resolved?.task ?? 'classification') as Task;
   const model: TreeEnsembleModel = convertXgboostModel(fileFromModelArchive(archive, MODEL_FILE), {
     width: pipeline.width,
@@ -319,42 +267,21 @@ export async function recordSageMakerModel(
     throw new UnprocessableError(`The training job made a ${model.task} model for a ${task} job.`);
   }
 
-  const y = arrays.validationY ?? new Float64Array();
-  const prediction = predictRaw(model, arrays.validationX ?? new Float64Array(), y.length);
+  const prediction = predictRaw(model, validation.x, validation.rows);
   const metric = (job.resolved?.metric ?? defaultMetric(task)) as Metric;
-  const metrics: Record<string, unknown> = { ...evaluate(y, prediction) };
-  if (prediction.task === 'classification') {
-    metrics.confusion_matrix = confusionMatrix(
-      y,
-      prediction.labels,
-      prediction.probabilities.length / Math.max(1, y.length),
-    );
-  }
   const modelKey = sageMakerKeys.candidate(job.jobId);
   await deps.store.put(modelKey, new TextEncoder().encode(encodeModel(model)));
 
   const now = deps.now();
   const startedAt = job.stepTimings.train?.startedAt ?? now.toISOString();
-  const trainingMs = Math.max(0, now.getTime() - Date.parse(startedAt));
   const candidate: CandidateResult = {
     algorithm: 'xgboost',
     hyperParameters: model.hyperParameters,
-    metrics,
-    score: scoreFor(metric, y, prediction),
-    trainingMs,
+    metrics: candidateMetrics(validation.y, prediction),
+    score: scoreFor(metric, validation.y, prediction),
+    trainingMs: Math.max(0, now.getTime() - Date.parse(startedAt)),
     modelKey,
   };
-  job = await updateJob(
-    job,
-    {
-      candidates: [candidate],
-      progress: 85,
-      stepTimings: {
-        ...job.stepTimings,
-        train: { startedAt, finishedAt: now.toISOString(), ms: trainingMs },
-      },
-    },
-    deps,
-  );
+  await endStep(job, 'train', 85, { candidates: [candidate] }, deps);
   return { jobId: job.jobId, featureSetId };
 }

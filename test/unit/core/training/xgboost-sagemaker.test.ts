@@ -17,6 +17,7 @@ import type {
   FeaturePipeline,
   TreeEnsembleModel,
 } from '../../../../functions/core/training/model-contracts.ts';
+import { JobNotActiveError } from '../../../../functions/core/training/pipeline/job-run.ts';
 import { encodeArrays } from '../../../../functions/core/training/pipeline/matrix-codec.ts';
 import {
   exportForSageMaker,
@@ -25,7 +26,6 @@ import {
   type SageMakerDeps,
   xgboostHyperParameters,
 } from '../../../../functions/core/training/pipeline/sagemaker.ts';
-import { JobNotActiveError } from '../../../../functions/core/training/pipeline/steps.ts';
 import { predictTrees } from '../../../../functions/core/training/trainers/tree-predict.ts';
 import { InMemoryFeatureSets, InMemoryJobs, InMemoryStore } from '../../../support/in-memory-training.ts';
 

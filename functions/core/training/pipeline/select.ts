@@ -1,0 +1,99 @@
+/**
+ * Step 4, select: the best candidate by the job's metric, exported with its preprocessing as one
+ * ONNX graph, and checked in the serving runtime: the graph must answer as the TypeScript model does
+ * on the validation rows, sent as a prediction request would send them.
+ */
+import { NotFoundError, UnprocessableError } from '../../errors.ts';
+import type { CandidateResult } from '../jobs.ts';
+import { isBetter, type Metric } from '../metrics.ts';
+import { decodeModel } from '../model-codec.ts';
+import { exportPipelineToOnnx } from '../onnx-export/export-pipeline.ts';
+import { predictRaw, type RawPrediction } from '../trainers/trainer.ts';
+import {
+  activeJob,
+  beginStep,
+  endStep,
+  FEATURE_CODE_VERSION,
+  loadFeatureSet,
+  loadPrepared,
+  runKeys,
+  type StepDeps,
+} from './job-run.ts';
+import type { ServingRuntime } from './ports.ts';
+import { requestRows } from './prepared-data.ts';
+import type { StepState } from './step-state.ts';
+
+/** The largest difference allowed between the served graph and the trained model. */
+export const PARITY_TOLERANCE = 1e-5;
+
+export interface SelectDeps extends StepDeps {
+  readonly runtime: ServingRuntime;
+}
+
+/** The candidate with the best score (the first of equals). */
+export function bestCandidate(
+  candidates: readonly CandidateResult[],
+  metric: Metric,
+): CandidateResult | undefined {
+  let best: CandidateResult | undefined;
+  for (const candidate of candidates)
+    if (best === undefined || isBetter(metric, candidate.score, best.score)) best = candidate;
+  return best;
+}
+
+/**
+ * The worst difference between the reference prediction and the served one: relative for
+ * regression values, absolute for class probabilities; infinite when the served answer lacks some.
+ */
+export function parityGap(
+  expected: RawPrediction,
+  served: { predictions: readonly unknown[]; probabilities?: readonly (readonly number[])[] },
+): number {
+  let worst = 0;
+  if (expected.task === 'regression') {
+    expected.values.forEach((value, i) => {
+      const got = served.predictions[i];
+      const v = Array.isArray(got) ? Number(got[0]) : Number(got);
+      worst = Math.max(worst, Math.abs(v - value) / Math.max(1, Math.abs(value)));
+    });
+    return worst;
+  }
+  const classes = expected.probabilities.length / Math.max(1, expected.labels.length);
+  for (let row = 0; row < expected.labels.length; row += 1) {
+    for (let c = 0; c < classes; c += 1) {
+      const got = served.probabilities?.[row]?.[c] ?? Number.NaN;
+      worst = Math.max(worst, Math.abs(got - (expected.probabilities[row * classes + c] ?? Number.NaN)));
+    }
+  }
+  return Number.isNaN(worst) ? Number.POSITIVE_INFINITY : worst;
+}
+
+export async function selectModel(state: StepState, deps: SelectDeps): Promise<StepState> {
+  let job = await beginStep(await activeJob(state.jobId, deps), 'select', 86, deps);
+  const metric = (job.resolved?.metric ?? 'accuracy') as Metric;
+  const best = bestCandidate(job.candidates ?? [], metric);
+  if (best === undefined) throw new UnprocessableError('No candidate could be trained.');
+  const featureSetId = state.featureSetId ?? job.featureSetId ?? '';
+  const { pipeline, validation } = await loadFeatureSet(featureSetId, deps);
+  const modelBytes = await deps.store.get(best.modelKey);
+  if (modelBytes === undefined) throw new NotFoundError('The chosen model is missing from storage.');
+  const model = decodeModel(new TextDecoder().decode(modelBytes));
+  const onnx = exportPipelineToOnnx(pipeline, model, {
+    modelName: job.request.modelName,
+    targetName: job.request.target,
+    producerVersion: FEATURE_CODE_VERSION,
+  });
+
+  const prepared = await loadPrepared(job.jobId, deps);
+  const expected = predictRaw(model, validation.x, validation.rows);
+  const served = await deps.runtime.predict(onnx, requestRows(prepared, prepared.validation));
+  const worst = parityGap(expected, served);
+  if (!(worst <= PARITY_TOLERANCE)) {
+    throw new Error(
+      `The exported model differs from the trained one by ${worst} (tolerance ${PARITY_TOLERANCE}).`,
+    );
+  }
+  await deps.store.put(runKeys.model(job.jobId), onnx);
+  job = await endStep(job, 'select', 92, { chosen: best }, deps);
+  return { jobId: job.jobId, featureSetId, modelKey: runKeys.model(job.jobId) };
+}
