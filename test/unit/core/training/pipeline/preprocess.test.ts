@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { UnprocessableError } from '../../../../../functions/core/errors.ts';
+import { loadPrepared } from '../../../../../functions/core/training/pipeline/job-run.ts';
+import { inferTask, preprocess } from '../../../../../functions/core/training/pipeline/preprocess.ts';
+import {
+  admin,
+  createJob,
+  datasetOf,
+  separableDataset,
+  stepDepsWith,
+  trainingRequest,
+} from '../../../../support/training-run.ts';
+
+describe('preprocess step', () => {
+  it('resolves the task and metric, splits the rows, and records the step on the job', async () => {
+    const deps = stepDepsWith(separableDataset(40));
+    const jobId = await createJob(deps);
+
+    const state = await preprocess({ jobId }, deps);
+
+    expect(state).toEqual({ jobId, preparedKey: `jobs/${jobId}/prepared.json` });
+    const prepared = await loadPrepared(jobId, deps);
+    expect(prepared).toMatchObject({ task: 'classification', metric: 'accuracy', classes: ['no', 'yes'] });
+    expect(prepared.train.length + prepared.validation.length).toBe(40);
+    expect(prepared.validation).toHaveLength(10);
+    expect(prepared.columns.map((c) => [c.name, c.kind])).toEqual([
+      ['x', 'numeric'],
+      ['colour', 'categorical'],
+    ]);
+    expect(deps.jobs.rows.get(jobId)).toMatchObject({
+      status: 'RUNNING',
+      step: 'preprocess',
+      progress: 15,
+      resolved: { datasetVersion: 1, task: 'classification', metric: 'accuracy' },
+      stepTimings: { preprocess: { ms: 0 } },
+    });
+  });
+
+  it('drops the rows without a target and the columns no model can use, saying why', async () => {
+    const n = 30;
+    const dataset = datasetOf(
+      {
+        id: Array.from({ length: n }, (_, i) => `id-${i}`),
+        same: Array.from({ length: n }, () => 'k'),
+        empty: Array.from({ length: n }, () => null),
+        x: Array.from({ length: n }, (_, i) => String(i)),
+        y: Array.from({ length: n }, (_, i) => (i < 5 ? null : String(i * 1.5))),
+      },
+      { id: 'identifier', same: 'categorical', empty: 'empty', x: 'integer', y: 'numeric' },
+    );
+    const deps = stepDepsWith(dataset);
+    const jobId = await createJob(deps);
+
+    await preprocess({ jobId }, deps);
+
+    const prepared = await loadPrepared(jobId, deps);
+    expect(prepared.task).toBe('regression');
+    expect(prepared.y).toHaveLength(n - 5);
+    expect(prepared.dropped).toEqual([
+      { column: 'id', reason: 'identifier-like' },
+      { column: 'same', reason: 'constant' },
+      { column: 'empty', reason: 'empty' },
+    ]);
+    expect(prepared.columns.map((c) => c.name)).toEqual(['x']);
+  });
+
+  it('refuses a single-class target and too few rows', async () => {
+    const single = stepDepsWith(
+      datasetOf(
+        { x: Array.from({ length: 20 }, (_, i) => String(i)), y: Array.from({ length: 20 }, () => 'a') },
+        { x: 'integer', y: 'categorical' },
+      ),
+    );
+    await expect(preprocess({ jobId: await createJob(single) }, single)).rejects.toThrow(
+      '"y" has a single class; nothing to learn.',
+    );
+    const few = stepDepsWith(separableDataset(8));
+    await expect(preprocess({ jobId: await createJob(few) }, few)).rejects.toThrow(UnprocessableError);
+  });
+
+  it('makes the job row when an execution started by hand carries the request', async () => {
+    const deps = stepDepsWith();
+    await preprocess({ jobId: 'by-hand', input: { request: trainingRequest(), owner: admin } }, deps);
+    expect(deps.jobs.rows.get('by-hand')).toMatchObject({ ownerId: admin.userId, step: 'preprocess' });
+    await expect(preprocess({ jobId: 'unknown' }, deps)).rejects.toThrow(/neither a known jobId/);
+  });
+
+  it('infers classification for categorical and few-valued integer targets', () => {
+    expect(inferTask('categorical', 2)).toBe('classification');
+    expect(inferTask('integer', 20)).toBe('classification');
+    expect(inferTask('integer', 21)).toBe('regression');
+    expect(inferTask('numeric', 3)).toBe('regression');
+  });
+});
