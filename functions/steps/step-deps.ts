@@ -1,12 +1,12 @@
 /**
- * The one wiring module of the training workflow's steps: every step handler takes its
- * dependencies from here. The onnxruntime adapters load on first use only, so the steps whose
- * functions ship without the onnxruntime layer (all but select and register) never load them.
+ * The wiring of the training workflow's steps: every step handler takes its dependencies from
+ * here, except the onnxruntime adapters, which `onnx-step-deps.ts` adds for the two steps whose
+ * functions ship with the onnxruntime layer (select, register). onnxruntime-node is a native module:
+ * a function without the layer cannot bundle it, so it must not be reachable from this file.
  */
 import { config } from '#config';
 import type { RegisterDeps } from '#core/training/pipeline/register.ts';
 import type { SageMakerDeps } from '#core/training/pipeline/sagemaker.ts';
-import type { SelectDeps } from '#core/training/pipeline/select.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { datasetsStore, modelRepository, modelsStore, versionRepository } from '../adapters/dependencies.ts';
 import {
@@ -27,20 +27,12 @@ export const stepDeps = {
 
 export const sageMakerDeps: SageMakerDeps = { ...stepDeps, bucket: buckets.datasets };
 
-export async function selectDeps(): Promise<SelectDeps> {
-  const { onnxServingRuntime } = await import('../adapters/onnxruntime/serving-runtime.ts');
-  return { ...stepDeps, runtime: onnxServingRuntime };
-}
-
-export async function registerDeps(): Promise<RegisterDeps> {
-  const { onnxModelValidator } = await import('../adapters/onnxruntime/model-validator.ts');
-  return {
-    ...stepDeps,
-    models: modelRepository,
-    versions: versionRepository,
-    artifacts: modelsStore,
-    validator: onnxModelValidator,
-    maxModelBytes: limits.maxModelBytes,
-    codeVersion: packageJson.version,
-  };
-}
+/** The register step's dependencies but the model validator (see `onnx-step-deps.ts`). */
+export const registryDeps: Omit<RegisterDeps, 'validator'> = {
+  ...stepDeps,
+  models: modelRepository,
+  versions: versionRepository,
+  artifacts: modelsStore,
+  maxModelBytes: limits.maxModelBytes,
+  codeVersion: packageJson.version,
+};
