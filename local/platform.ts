@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { CREDENTIAL_HEADER } from '#core/auth/authenticate.ts';
 import {
   bucketDefinitions,
   localBucketName,
@@ -140,6 +141,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const gateway = await LocalApiGateway.start({
       routes: routeList,
       authorizerEntry,
+      // As the CDK authorizer's identity source: `$request.header.Authorization`.
+      identitySourceHeaders: [CREDENTIAL_HEADER],
       root: repositoryRoot,
       host,
       port: ports.api,

@@ -54,7 +54,7 @@ try {
       ? {
           cors: {
             allowOrigins: values['cors-origin'],
-            allowHeaders: ['authorization', 'content-type', 'x-api-key', 'idempotency-key'],
+            allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
             exposeHeaders: ['x-request-id', 'retry-after', 'location'],
             maxAgeSeconds: 600,
           },

@@ -12,6 +12,7 @@ import { DynamoDbDatasetVersionRepository } from './dynamodb/dataset-version-rep
 import { DynamoDbIdempotencyStore } from './dynamodb/idempotency-store.ts';
 import { DynamoDbModelRepository } from './dynamodb/model-repository.ts';
 import { DynamoDbRateCounter } from './dynamodb/rate-counter.ts';
+import { DynamoDbTokenRevocations } from './dynamodb/token-revocation-repository.ts';
 import { DynamoDbUploadRepository } from './dynamodb/upload-repository.ts';
 import { DynamoDbVersionRepository } from './dynamodb/version-repository.ts';
 import { JoseTokenVerifier } from './jwt/token-verifier.ts';
@@ -22,6 +23,7 @@ const { tables, buckets, auth } = config();
 
 export const apiKeyRepository = new DynamoDbApiKeyRepository(documentClient, tables.apiKeys);
 export const rateCounter = new DynamoDbRateCounter(documentClient, tables.usage);
+export const tokenRevocations = new DynamoDbTokenRevocations(documentClient, tables.usage);
 export const idempotencyStore = new DynamoDbIdempotencyStore(documentClient, tables.idempotency);
 export const modelRepository = new DynamoDbModelRepository(documentClient, tables.models);
 export const versionRepository = new DynamoDbVersionRepository(documentClient, tables.modelVersions);

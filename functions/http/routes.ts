@@ -133,7 +133,7 @@ export interface RouteDefinition {
   readonly function?: FunctionSettings;
   /** Least-privilege access the route's function gets in CDK. */
   readonly grants: StorageGrants & {
-    readonly userPool?: 'read' | 'admin';
+    readonly userPool?: 'read' | 'admin' | 'signOut';
     /** `start`: StartExecution on the workflow's state machine, DescribeExecution and StopExecution on its executions. */
     readonly workflows?: Partial<Record<keyof typeof workflows, WorkflowGrant>>;
   };
@@ -192,6 +192,19 @@ export const routes = {
     scope: 'predict',
     responses: { 200: { description: 'The caller.', schema: callerSchema } },
     grants: {},
+  }),
+  signOut: route({
+    operationId: 'signOut',
+    method: 'POST',
+    path: '/v1/me/sign-out',
+    entry: 'functions/http/users/sign-out.ts',
+    summary:
+      'Sign out everywhere: every token you hold stops working within seconds, and refresh tokens end.',
+    tag: 'Platform',
+    access: 'authenticated',
+    scope: 'full',
+    responses: { 204: { description: 'Signed out; sign in again for new tokens.' } },
+    grants: { userPool: 'signOut' },
   }),
   createApiKey: route({
     operationId: 'createApiKey',

@@ -7,6 +7,8 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnRoute,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -22,6 +24,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CREDENTIAL_HEADER } from '#core/auth/authenticate.ts';
 import type { TableName } from '#definitions/storage.ts';
 import {
   authorizerEntry,
@@ -35,6 +38,7 @@ import type { PlatformAuth } from './auth.ts';
 import { OnnxRuntimeLayer } from './onnx-runtime-layer.ts';
 import { grantWorkflow, type WorkflowArns, type WorkflowName } from './pipeline.ts';
 import { PlatformFunction, type PlatformFunctionOptions } from './platform-function.ts';
+import { stageRouteSettings } from './route-throttling.ts';
 import type { PlatformStorage } from './storage.ts';
 
 export interface PlatformApiProps {
@@ -52,7 +56,10 @@ export interface PlatformApiProps {
   readonly maxRequestBodyBytes?: number;
   /** How long an idempotent response is replayed. @default 1 hour */
   readonly idempotencyTtl?: Duration;
-  /** Stage-wide throttling, in front of the per-key limits. @default 100 requests/s, burst 200 */
+  /**
+   * Stage-wide throttling, in front of the per-key limits; routes get tighter limits by kind
+   * (route-throttling.ts), never above these. @default 100 requests/s, burst 200
+   */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
@@ -72,7 +79,7 @@ export interface PlatformApiProps {
 }
 
 /** Headers a browser may send and read; the API's own headers and nothing else. */
-export const corsAllowHeaders = ['authorization', 'content-type', 'x-api-key', 'idempotency-key'];
+export const corsAllowHeaders = ['authorization', 'content-type', 'idempotency-key'];
 export const corsExposeHeaders = ['x-request-id', 'retry-after'];
 
 const grantRank: Readonly<Record<Grant, number>> = { read: 0, readWrite: 1 };
@@ -183,15 +190,19 @@ export class PlatformApi extends Construct {
       timeout: Duration.seconds(5),
       environment: this.environment,
       logRetention,
-    }).bindTable(storage.tables.apiKeys, 'read');
+    })
+      .bindTable(storage.tables.apiKeys, 'read')
+      // Reads revocation times; counts failed credentials with atomic adds.
+      .bindTable(storage.tables.usage, 'readWrite');
 
     const authorizer = new HttpLambdaAuthorizer('LambdaAuthorizer', this.authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       // No caching: a revoked key or disabled user must stop working on the next request.
       resultsCacheTtl: Duration.seconds(0),
-      // No identity source: API Gateway would answer a bare 401 itself when the header is missing;
-      // the authorizer reads `authorization` or `x-api-key` and the handlers answer a problem body.
-      identitySource: [],
+      // A request without an Authorization header is refused by API Gateway itself (401, its own
+      // `{"message":"Unauthorized"}` body, not problem+json) before any Lambda runs: anonymous
+      // traffic costs no invocation. Every other refusal is the handlers' problem+json.
+      identitySource: [`$request.header.${CREDENTIAL_HEADER}`],
     });
     const noAuthorizer = new HttpNoneAuthorizer();
 
@@ -201,15 +212,19 @@ export class PlatformApi extends Construct {
     if (unknown.length > 0) throw new Error(`functionOptions for unknown routes: ${unknown.join(', ')}`);
 
     const routeFunctions: Record<string, PlatformFunction> = {};
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
     for (const route of routeList) {
-      const fn = this.addRoute(
+      const { fn, httpRoute } = this.addRoute(
         route,
         route.access === 'public' ? noAuthorizer : authorizer,
         props,
         logRetention,
       );
       routeFunctions[route.operationId] = fn;
+      // Route settings name routes by key; the stage must not be created before them.
+      cfnStage.addDependency(httpRoute.node.defaultChild as CfnRoute);
     }
+    cfnStage.routeSettings = stageRouteSettings(routeList, throttle);
     this.routeFunctions = routeFunctions;
     this.functions = [this.authorizerFunction, ...Object.values(routeFunctions)];
   }
@@ -228,7 +243,7 @@ export class PlatformApi extends Construct {
     authorizer: IHttpRouteAuthorizer,
     props: PlatformApiProps,
     logRetention: RetentionDays,
-  ): PlatformFunction {
+  ): { fn: PlatformFunction; httpRoute: HttpRoute } {
     const id = constructId(route.operationId);
     const tuning = route.function;
     const fn = new PlatformFunction(this, `${id}Function`, {
@@ -281,6 +296,6 @@ export class PlatformApi extends Construct {
         reason: `${route.method} ${route.path} is public by design (route table access: public): ${route.summary}`,
       });
     }
-    return fn;
+    return { fn, httpRoute };
   }
 }

@@ -1,23 +1,29 @@
 /**
  * Identity: a Cognito user pool where admins invite users (no self sign-up), the two platform groups
  * (`admin`, `user`) that `cognito:groups` carries into tokens, and one public app client for CLIs and
- * browsers. Functions get Cognito rights through `grantUserPool`, scoped to this pool.
+ * browsers (SRP sign-in only: the password never leaves the client). MFA is optional for the pool
+ * and required for admins: a pre-token-generation trigger withholds the `admin` group from the
+ * tokens of an admin without TOTP (core/auth/admin-mfa.ts). Functions get Cognito rights through
+ * `grantUserPool`, scoped to this pool.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   UserPool,
   type UserPoolClient,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Grant, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ROLES } from '#core/auth/principal.ts';
+import { PlatformFunction } from './platform-function.ts';
 
-export type UserPoolGrant = 'read' | 'admin';
+export type UserPoolGrant = 'read' | 'admin' | 'signOut';
 
 const readActions = [
   'cognito-idp:AdminGetUser',
@@ -28,6 +34,8 @@ const readActions = [
 /** Cognito actions per grant level; `admin` manages users and their groups, never the pool itself. */
 export const userPoolActions: Readonly<Record<UserPoolGrant, readonly string[]>> = {
   read: readActions,
+  /** A caller signing themselves out: Cognito's global sign-out and nothing else. */
+  signOut: ['cognito-idp:AdminUserGlobalSignOut'],
   admin: [
     ...readActions,
     'cognito-idp:AdminCreateUser',
@@ -49,6 +57,8 @@ export class PlatformAuth extends Construct {
   readonly userPoolClient: UserPoolClient;
   /** Group names, as they appear in `cognito:groups`. */
   readonly groupNames: readonly string[];
+  /** Withholds `admin` from tokens of admins without MFA. */
+  readonly preTokenGeneration: PlatformFunction;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -77,8 +87,9 @@ export class PlatformAuth extends Construct {
       {
         id: 'AwsSolutions-COG2',
         reason:
-          'MFA is optional (TOTP) by product decision: machine clients use API keys, and people enrol a ' +
-          'TOTP app themselves; requiring it would block the invitation flow of first-time users.',
+          'MFA (TOTP) is optional for the pool and required for admins: the pre-token-generation trigger ' +
+          'issues an admin without TOTP plain user tokens. Users need no MFA: machine clients use API ' +
+          'keys, and requiring it pool-wide would block the invitation flow of first-time users.',
       },
       {
         id: 'AwsSolutions-COG3',
@@ -104,11 +115,34 @@ export class PlatformAuth extends Construct {
       return role;
     });
 
+    this.preTokenGeneration = new PlatformFunction(this, 'PreTokenGeneration', {
+      entry: 'functions/triggers/pre-token-generation.ts',
+      description: 'Cognito pre-token-generation: no admin group in tokens without MFA',
+      timeout: Duration.seconds(5),
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.preTokenGeneration,
+      LambdaVersion.V2_0,
+    );
+    // A policy of its own, not the role's default one: the function must exist before the pool that
+    // invokes it, and the pool before a statement naming it; the default policy would close that loop.
+    new Policy(this, 'PreTokenGenerationReadsUsers', {
+      roles: [this.preTokenGeneration.executionRole],
+      statements: [
+        new PolicyStatement({
+          actions: ['cognito-idp:AdminGetUser'],
+          resources: [this.userPool.userPoolArn],
+        }),
+      ],
+    });
+
     this.userPoolClient = this.userPool.addClient('AppClient', {
       generateSecret: false,
-      // Tokens come from InitiateAuth (SRP or password); there is no hosted UI, so no OAuth flows.
+      // Tokens come from InitiateAuth with SRP, so no password crosses the wire; USER_PASSWORD_AUTH
+      // stays off (no documented flow needs it). No hosted UI, so no OAuth flows.
       disableOAuth: true,
-      authFlows: { userSrp: true, userPassword: true },
+      authFlows: { userSrp: true },
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),

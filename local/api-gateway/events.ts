@@ -108,13 +108,14 @@ export function authorizerEvent(
   request: IncomingRequest,
   route: MatchedRoute,
   requestId: string,
+  identitySource: readonly string[] = [],
   now = new Date(),
 ): APIGatewayRequestAuthorizerEventV2 {
   return {
     version: '2.0',
     type: 'REQUEST',
     routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${route.routeKey.replace(' ', '')}`,
-    identitySource: [],
+    identitySource: [...identitySource],
     routeKey: route.routeKey,
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,

@@ -2,8 +2,8 @@
  * The local API Gateway: an HTTP server that matches each request to a route of the route table,
  * runs the route's authorizer and handler in-process with API Gateway's payload 2.0 events, and
  * returns their responses unchanged. Gateway-level behaviour (404 for unknown routes, CORS
- * preflight, the 10 MB payload ceiling, 403 on an authorizer's denial, 500 when a function throws)
- * follows HTTP API's.
+ * preflight, the 10 MB payload ceiling, 401 without invoking the authorizer when its identity source
+ * header is missing, 403 on an authorizer's denial, 500 when a function throws) follows HTTP API's.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +36,8 @@ export interface CorsOptions {
 export interface LocalGatewayOptions {
   readonly routes: readonly RouteDefinition[];
   readonly authorizerEntry: string;
+  /** Lower-case headers the authorizer's identity source names; all must be present and non-empty. */
+  readonly identitySourceHeaders: readonly string[];
   /** Directory the route entries are relative to. */
   readonly root: string;
   readonly host: string;
@@ -175,9 +177,20 @@ async function handle(
 
   let authorizerContext: Record<string, unknown> | undefined;
   if (match.compiled.route.access !== 'public') {
+    const missing = options.identitySourceHeaders.some((name) => {
+      const value = req.headers[name];
+      return typeof value !== 'string' || value.trim() === '';
+    });
+    // HTTP API answers this itself, with its own body, and never invokes the authorizer.
+    if (missing) return withHeaders(gatewayError(401, 'Unauthorized'), cors);
     const authorizer = await load(options.authorizerEntry);
     const decision = (await authorizer(
-      authorizerEvent(incoming, route, requestId),
+      authorizerEvent(
+        incoming,
+        route,
+        requestId,
+        options.identitySourceHeaders.map((name) => String(req.headers[name])),
+      ),
       lambdaContext('authorizer', requestId),
     )) as { isAuthorized?: boolean; context?: Record<string, unknown> } | undefined;
     if (decision?.isAuthorized !== true) return withHeaders(gatewayError(403, 'Forbidden'), cors);

@@ -9,7 +9,7 @@ beforeAll(async () => {
   t = await startTestPlatform({
     cors: {
       allowOrigins: ['https://app.example.com'],
-      allowHeaders: ['authorization', 'content-type', 'x-api-key', 'idempotency-key'],
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
       exposeHeaders: ['x-request-id', 'retry-after'],
       maxAgeSeconds: 600,
     },

@@ -35,7 +35,9 @@ describe('local platform restart', () => {
     // clients (built once per process, like a Lambda container) keep their endpoints.
     const second = await startLocalPlatform({ dataDir, ports });
     try {
-      const viaKey = await fetch(`${second.apiUrl}/v1/me`, { headers: { 'x-api-key': created.apiKey } });
+      const viaKey = await fetch(`${second.apiUrl}/v1/me`, {
+        headers: { authorization: `Bearer ${created.apiKey}` },
+      });
       expect(viaKey.status).toBe(200);
       const viaOldToken = await fetch(`${second.apiUrl}/v1/me`, {
         headers: { authorization: `Bearer ${token}` },

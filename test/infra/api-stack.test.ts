@@ -345,7 +345,7 @@ describe('PlatformApi CORS', () => {
     withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
         AllowOrigins: ['https://app.example.com', 'https://admin.example.com'],
-        AllowHeaders: ['authorization', 'content-type', 'x-api-key', 'idempotency-key'],
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         ExposeHeaders: ['x-request-id', 'retry-after'],
       },
     });

@@ -42,7 +42,7 @@ export async function startTestPlatform(options: Partial<LocalPlatformOptions> =
     async call(method, path, callOptions = {}) {
       const headers: Record<string, string> = { ...callOptions.headers };
       if (callOptions.token !== undefined) headers.authorization = `Bearer ${callOptions.token}`;
-      if (callOptions.apiKey !== undefined) headers['x-api-key'] = callOptions.apiKey;
+      if (callOptions.apiKey !== undefined) headers.authorization = `Bearer ${callOptions.apiKey}`;
       let body: string | undefined = callOptions.rawBody;
       if (callOptions.body !== undefined) {
         body = JSON.stringify(callOptions.body);

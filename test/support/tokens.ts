@@ -7,6 +7,8 @@ import { LOCAL_CLIENT_ID } from '../../local/platform.ts';
 export interface TokenOverrides {
   readonly claims?: JWTPayload & Record<string, unknown>;
   readonly expiresAt?: number;
+  /** `iat`, epoch seconds; default a minute ago. */
+  readonly issuedAt?: number;
   readonly issuer?: string;
   /** Sign with a freshly generated key that presents the real key's kid. */
   readonly foreignKey?: boolean;
@@ -33,7 +35,7 @@ export async function craftToken(
     .setProtectedHeader({ alg: 'RS256', kid: signingKey.kid })
     .setSubject(sub)
     .setIssuer(overrides.issuer ?? issuer)
-    .setIssuedAt(now - 60)
+    .setIssuedAt(overrides.issuedAt ?? now - 60)
     .setExpirationTime(overrides.expiresAt ?? now + 600)
     .sign(key);
 }

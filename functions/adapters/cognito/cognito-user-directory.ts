@@ -152,7 +152,9 @@ export class CognitoUserDirectory implements UserDirectory {
     await this.#client.send(
       new AdminDisableUserCommand({ UserPoolId: this.#userPoolId, Username: username }),
     );
-    // Ends refresh tokens; issued access tokens lapse within their (one hour) lifetime.
+  }
+
+  async signOut(username: string): Promise<void> {
     await this.#client.send(
       new AdminUserGlobalSignOutCommand({ UserPoolId: this.#userPoolId, Username: username }),
     );

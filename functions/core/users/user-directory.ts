@@ -20,4 +20,6 @@ export interface UserDirectory {
   createUser(input: { username: string; email: string; role: Role }): Promise<DirectoryUser>;
   setRole(username: string, role: Role): Promise<void>;
   setEnabled(username: string, enabled: boolean): Promise<void>;
+  /** Ends the user's refresh tokens (Cognito's global sign-out); issued tokens need TokenRevocations. */
+  signOut(username: string): Promise<void>;
 }

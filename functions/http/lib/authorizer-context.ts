@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { API_KEY_SCOPES, type Principal, ROLES } from '#core/auth/principal.ts';
-import { AuthenticationError, ForbiddenError } from '#core/errors.ts';
+import { AuthenticationError, ForbiddenError, RateLimitedError } from '#core/errors.ts';
 
 const authenticatedSchema = z.object({
   outcome: z.literal('authenticated'),
@@ -25,7 +25,18 @@ const refusedSchema = z.object({
   reason: z.string(),
 });
 
-export const authorizerContextSchema = z.discriminatedUnion('outcome', [authenticatedSchema, refusedSchema]);
+/** Too many failed credentials for the key id or from the source: 429 with Retry-After. */
+const rateLimitedSchema = z.object({
+  outcome: z.literal('rateLimited'),
+  reason: z.string(),
+  retryAfterSeconds: z.coerce.number().int().positive(),
+});
+
+export const authorizerContextSchema = z.discriminatedUnion('outcome', [
+  authenticatedSchema,
+  refusedSchema,
+  rateLimitedSchema,
+]);
 export type AuthorizerContext = z.infer<typeof authorizerContextSchema>;
 
 export function contextForPrincipal(principal: Principal): AuthorizerContext {
@@ -58,6 +69,8 @@ export function principalFromContext(lambdaContext: unknown): Principal {
     }
     case 'forbidden':
       throw new ForbiddenError(context.reason);
+    case 'rateLimited':
+      throw new RateLimitedError(context.reason, context.retryAfterSeconds);
     default:
       throw new AuthenticationError(context.reason);
   }

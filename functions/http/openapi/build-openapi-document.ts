@@ -108,8 +108,9 @@ const TITLE = 'ML Platform API';
 const DESCRIPTION = [
   'Upload a dataset or an ONNX model and get a versioned model behind an authenticated HTTPS endpoint.',
   '',
-  'Authentication: send a JWT from the platform Cognito user pool (ID or access token) as',
-  '`Authorization: Bearer <token>`, or an API key as `x-api-key: <key>`. Operations marked `x-access: admin`',
+  'Authentication: send a JWT from the platform Cognito user pool (ID or access token) or an API key as',
+  "`Authorization: Bearer <token or key>`; a request without that header gets API Gateway's own 401",
+  '(`{"message":"Unauthorized"}`) before any function runs. Operations marked `x-access: admin`',
   'need an admin; API keys with scope `predict` only open operations marked `x-api-key-scope: predict`.',
   'Public operations need neither.',
   '',
@@ -125,10 +126,11 @@ const SECURITY_SCHEMES = {
     description: 'A JWT (ID or access token) issued by the platform Cognito user pool.',
   },
   apiKey: {
-    type: 'apiKey',
-    in: 'header',
-    name: 'x-api-key',
-    description: 'An API key created with `POST /v1/api-keys`. Its secret is shown once, at creation.',
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'mlp_<keyId>_<secret>',
+    description:
+      'An API key created with `POST /v1/api-keys`, sent as a Bearer token. Its secret is shown once, at creation.',
   },
 } as const satisfies Record<string, OpenApiSecurityScheme>;
 

@@ -44,7 +44,9 @@ export const createdApiKeySchema = apiKeySchema
   .extend({
     apiKey: z
       .string()
-      .describe('The key itself. Shown this once: only its hash is stored. Send it as `x-api-key: <key>`.'),
+      .describe(
+        'The key itself. Shown this once: only its hash is stored. Send it as `Authorization: Bearer <key>`.',
+      ),
   })
   .meta({ id: 'CreatedApiKey' });
 

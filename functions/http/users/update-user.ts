@@ -1,5 +1,5 @@
 import { updateUser } from '#core/users/users.ts';
-import { apiKeyRepository, userDirectory } from '../../adapters/dependencies.ts';
+import { apiKeyRepository, tokenRevocations, userDirectory } from '../../adapters/dependencies.ts';
 import { httpHandler, ok } from '../lib/http-handler.ts';
 import { routes } from '../routes.ts';
 
@@ -8,6 +8,7 @@ export const handler = httpHandler(routes.updateUser, async ({ principal, params
     await updateUser(principal, params.username, body, {
       users: userDirectory,
       apiKeys: apiKeyRepository,
+      revocations: tokenRevocations,
       now: () => new Date(),
     }),
   ),

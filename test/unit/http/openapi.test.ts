@@ -117,7 +117,7 @@ describe('buildOpenApiDocument', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info).toMatchObject({ title: 'ML Platform API', version: '1.2.3' });
     expect(document.info.description).toMatch(/Bearer/);
-    expect(document.info.description).toMatch(/x-api-key/);
+    expect(document.info.description).toMatch(/Authorization: Bearer <token or key>/);
     expect(document.servers).toBeUndefined();
     expect(document.tags?.map((tag) => tag.name).sort()).toEqual(
       [...new Set(routeList.map((r) => r.tag))].sort(),
@@ -198,7 +198,11 @@ describe('buildOpenApiDocument', () => {
     // Assess
     expect(document.components?.securitySchemes).toEqual({
       bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
-      apiKey: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
+      apiKey: expect.objectContaining({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'mlp_<keyId>_<secret>',
+      }),
     });
     expect(routeList.some((route) => route.access === 'public')).toBe(true);
     for (const route of routeList) {

@@ -35,6 +35,7 @@ function setup(now = new Date('2026-11-25T12:00:00Z')) {
     createUser: async () => bob,
     setRole: async () => undefined,
     setEnabled: async () => undefined,
+    signOut: async () => undefined,
   };
   return { apiKeys, users, now: () => now };
 }
