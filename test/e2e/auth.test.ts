@@ -44,8 +44,20 @@ describe('authorizer: bearer tokens', () => {
     expect(response.json.role).toBe('admin');
   });
 
-  it('refuses a request without credentials with 401', async () => {
-    expectProblem(await t.call('GET', '/v1/me'), 401);
+  it('refuses a request without an Authorization header at the gateway, before any function runs', async () => {
+    const requests: Record<string, string>[] = [
+      {},
+      { 'x-api-key': 'mlp_AAAAAAAAAAAAAAAA_x' },
+      { authorization: ' ' },
+    ];
+    for (const headers of requests) {
+      const response = await t.call('GET', '/v1/me', { headers });
+      // API Gateway's own answer when an identity source is missing: not problem+json, and no
+      // x-request-id, which only the handlers stamp.
+      expect(response.status).toBe(401);
+      expect(response.json).toEqual({ message: 'Unauthorized' });
+      expect(response.headers.get('x-request-id')).toBeNull();
+    }
   });
 
   it('refuses a malformed Authorization header with 401', async () => {

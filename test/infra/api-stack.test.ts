@@ -122,7 +122,7 @@ describe('PlatformApi routes', () => {
 });
 
 describe('PlatformApi authorizer', () => {
-  it('is one uncached REQUEST authorizer with simple responses and no identity source', () => {
+  it('is one uncached REQUEST authorizer with simple responses and the Authorization header as identity source', () => {
     // Act
     const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'));
 
@@ -133,22 +133,29 @@ describe('PlatformApi authorizer', () => {
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
       AuthorizerResultTtlInSeconds: 0,
-      IdentitySource: [],
+      // API Gateway refuses a request without it (401) before invoking any function.
+      IdentitySource: ['$request.header.authorization'],
     });
   });
 
-  it('may read the API keys table and nothing it could change', () => {
+  it('may read the API keys table, and count failures and read revocations in the usage table', () => {
     // Prepare
     const fn = platform.api.api.authorizerFunction;
 
     // Act
     const onApiKeys = statementsOn(fn, platform.stateful.storage.tables.apiKeys.table);
     const onUsage = statementsOn(fn, platform.stateful.storage.tables.usage.table);
+    const onOthers = Object.entries(platform.stateful.storage.tables)
+      .filter(([name]) => name !== 'apiKeys' && name !== 'usage')
+      .flatMap(([, t]) => statementsOn(fn, t.table));
 
     // Assess
     expect(onApiKeys.flatMap(actionsOf)).toContain('dynamodb:GetItem');
     expect(onApiKeys.flatMap(actionsOf)).not.toContain('dynamodb:PutItem');
-    expect(onUsage).toEqual([]);
+    expect(onUsage.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    );
+    expect(onOthers).toEqual([]);
   });
 });
 
@@ -288,7 +295,11 @@ describe('PlatformApi grants', () => {
         expect(actions.includes('s3:GetObject'), `${name} read`).toBe(grant !== undefined);
         expect(actions.includes('s3:PutObject'), `${name} write`).toBe(grant === 'readWrite');
       }
-      expect(cognitoActions.includes('cognito-idp:AdminGetUser')).toBe(route.grants.userPool !== undefined);
+      const pool = route.grants.userPool;
+      expect(cognitoActions.includes('cognito-idp:AdminGetUser')).toBe(pool === 'read' || pool === 'admin');
+      expect(cognitoActions.includes('cognito-idp:AdminUserGlobalSignOut')).toBe(
+        pool === 'admin' || pool === 'signOut',
+      );
       expect(cognitoActions.includes('cognito-idp:AdminCreateUser')).toBe(route.grants.userPool === 'admin');
     },
   );
@@ -314,6 +325,35 @@ describe('PlatformApi stage', () => {
     expect(JSON.parse(properties.AccessLogSettings.Format)).toMatchObject({
       requestId: '$context.requestId',
     });
+  });
+
+  it('throttles routes by kind under the stage limit, leaving predictions at the stage default', () => {
+    // Prepare
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const { DefaultRouteSettings: defaults, RouteSettings: perRoute } = stage?.Properties ?? {};
+    const limitsOf = (key: string) =>
+      perRoute[key] as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+
+    // Assess
+    expect(limitsOf('PATCH /v1/users/{username}')).toEqual({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 10,
+    });
+    expect(limitsOf('POST /v1/api-keys')).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    expect(limitsOf('POST /v1/me/sign-out')).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    expect(limitsOf('GET /v1/models')).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(perRoute['POST /v1/models/{name}/predict']).toBeUndefined();
+    for (const [key, limits] of Object.entries(perRoute) as [string, ReturnType<typeof limitsOf>][]) {
+      expect(
+        routeList.some((route) => `${route.method} ${route.path}` === key),
+        key,
+      ).toBe(true);
+      expect(limits.ThrottlingRateLimit).toBeLessThanOrEqual(defaults.ThrottlingRateLimit);
+      expect(limits.ThrottlingBurstLimit).toBeLessThanOrEqual(defaults.ThrottlingBurstLimit);
+    }
+    // Route settings name routes that must exist before the stage.
+    const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   it('has no CORS configuration unless origins are given', () => {

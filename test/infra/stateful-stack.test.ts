@@ -196,18 +196,43 @@ describe('PlatformAuth', () => {
     expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(['admin', 'user']);
   });
 
-  it('creates one public app client with SRP and password flows and one-hour tokens', () => {
+  it('creates one public app client with SRP sign-in only (no USER_PASSWORD_AUTH) and one-hour tokens', () => {
     // Act
     const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
 
     // Assess
     expect(clients).toHaveLength(1);
+    expect(clients[0]?.Properties.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
     expect(clients[0]?.Properties).toMatchObject({
       GenerateSecret: false,
-      ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']),
+      ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH']),
       AccessTokenValidity: 60,
       IdTokenValidity: 60,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+    });
+  });
+
+  it('requires MFA of admins: a version 2 pre-token-generation trigger that may read users of this pool only', () => {
+    // Prepare
+    const pool = Object.values(template.findResources('AWS::Cognito::UserPool'))[0];
+    const poolId = Object.keys(template.findResources('AWS::Cognito::UserPool'))[0];
+    const trigger = pool?.Properties.LambdaConfig.PreTokenGenerationConfig;
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('cognito-idp:AdminGetUser'),
+    );
+
+    // Assess
+    expect(trigger).toEqual({
+      LambdaArn: { 'Fn::GetAtt': [expect.stringMatching(/PreTokenGeneration/), 'Arn'] },
+      LambdaVersion: 'V2_0',
+    });
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: 'cognito-idp:AdminGetUser', Resource: { 'Fn::GetAtt': [poolId, 'Arn'] } },
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
     });
   });
 

@@ -66,6 +66,11 @@ describe('CognitoUserDirectory', () => {
     expect((await directory.getUser('eve'))?.enabled).toBe(true);
   });
 
+  it('signs a user out globally (the local provider answers AdminUserGlobalSignOut as Cognito does)', async () => {
+    await expect(directory.signOut('eve')).resolves.toBeUndefined();
+    await expect(directory.signOut('nobody')).rejects.toMatchObject({ name: 'UserNotFoundException' });
+  });
+
   it('answers undefined for an unknown user and pages through everyone', async () => {
     expect(await directory.getUser('nobody')).toBeUndefined();
     const seen: string[] = [];
