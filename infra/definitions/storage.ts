@@ -61,7 +61,9 @@ export const tableDefinitions = {
     sortKey: { name: 'sk', type: 'S' },
     globalIndexes: [],
     timeToLiveAttribute: 'expiresAt',
-    description: 'Usage counters: per-minute rate-limit windows per API key and per user.',
+    description:
+      'Usage counters (rate-limit windows per API key and user, failed-credential windows per key id and ' +
+      'source IP) and per-user token revocation times.',
   },
   idempotency: {
     id: 'Idempotency',

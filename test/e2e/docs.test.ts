@@ -28,7 +28,8 @@ describe('GET /v1/openapi.json', () => {
 
   it('documents an error shape that real error responses satisfy', async () => {
     const document = (await t.call('GET', '/v1/openapi.json')).json;
-    const problem = await t.call('GET', '/v1/me');
+    const problem = await t.call('GET', '/v1/me', { headers: { authorization: 'Basic x' } });
+    expect(problem.status).toBe(401);
     const required: string[] = document.components.schemas.Problem.required;
     for (const field of required) expect(problem.json).toHaveProperty(field);
   });

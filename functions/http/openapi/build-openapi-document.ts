@@ -149,14 +149,22 @@ const requestIdHeader = { 'x-request-id': ref('headers', 'RequestId') };
 /** The platform's problem responses, by status: [component name, description]. */
 const STANDARD_ERRORS = {
   400: ['BadRequest', 'The request is malformed: a parameter, header or the body failed validation.'],
-  401: ['Unauthorized', 'No valid bearer token or API key was sent.'],
+  401: [
+    'Unauthorized',
+    'No valid bearer token or API key was sent. Without any `Authorization` header, API Gateway answers ' +
+      'itself, before any function runs, with `{"message":"Unauthorized"}` instead of a problem body.',
+  ],
   403: ['Forbidden', 'The caller may not do this: not an admin, not the owner, or a prediction-only key.'],
   404: ['NotFound', 'The resource was not found.'],
   409: ['Conflict', 'A request with this Idempotency-Key is still in progress; retry shortly.'],
   413: ['PayloadTooLarge', 'The body exceeds the size limit.'],
   415: ['UnsupportedMediaType', 'The body is not `application/json`.'],
   422: ['UnprocessableContent', 'The Idempotency-Key is malformed or was used with a different body.'],
-  429: ['TooManyRequests', 'The per-minute request budget is spent; retry after `Retry-After` seconds.'],
+  429: [
+    'TooManyRequests',
+    'The per-minute request budget is spent, or too many failed credentials came for this API key or ' +
+      'from this address; retry after `Retry-After` seconds.',
+  ],
   500: ['InternalError', 'An unexpected error; the body says nothing internal. Quote the request id.'],
   503: ['ServiceUnavailable', 'A dependency did not answer; safe to retry.'],
 } as const satisfies Record<number, readonly [string, string]>;
