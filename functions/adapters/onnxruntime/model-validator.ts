@@ -16,6 +16,7 @@ export const onnxModelValidator: ModelValidator = {
           outputs: info.signature.outputs,
           kind: serving.kind,
           ...(serving.classLabels === null ? {} : { classLabels: serving.classLabels }),
+          ...(serving.ignoredInputs?.length ? { ignoredInputs: serving.ignoredInputs } : {}),
         },
       };
     } finally {

@@ -136,7 +136,7 @@ export class OnnxModel {
    * field) or when the model fails on the input; PayloadTooLargeError above MAX_INSTANCES rows.
    */
   async predict(instances: unknown): Promise<PredictionResult> {
-    const feeds = feedsFromInstances(instances, this.serving.inputs);
+    const feeds = feedsFromInstances(instances, this.serving.inputs, this.serving.ignoredInputs ?? []);
     const outputs = await this.runTensors(feeds);
     return decodePredictions(outputs, this.serving);
   }

@@ -244,7 +244,8 @@ function layoutOf(input: ValueInfo): InputLayout {
  * keyed by input name (or an array in input order); with one input [N, F], an array of F values
  * (an object only as `{ "<input name>": [...] }`); inputs of higher rank take nested arrays.
  * `null` is a missing value: NaN for float inputs (imputers in the graph handle it), refused for
- * the others.
+ * the others. A named feature in `ignored` (a training column the model does not read) is accepted
+ * and discarded.
  *
  * @throws UnprocessableError naming `{ row, field }`; PayloadTooLargeError above MAX_INSTANCES rows.
  * @example
@@ -252,7 +253,11 @@ function layoutOf(input: ValueInfo): InputLayout {
  * // { tenure_months: { type: 'float32', data: Float32Array [25], dims: [1, 1] },
  * //   contract: { type: 'string', data: ['yearly'], dims: [1, 1] } }
  */
-export function feedsFromInstances(instances: unknown, inputs: readonly ValueInfo[]): TensorMap {
+export function feedsFromInstances(
+  instances: unknown,
+  inputs: readonly ValueInfo[],
+  ignored: readonly string[] = [],
+): TensorMap {
   if (!Array.isArray(instances)) {
     throw new UnprocessableError('instances must be an array of rows.', { field: 'instances' });
   }
@@ -288,7 +293,7 @@ export function feedsFromInstances(instances: unknown, inputs: readonly ValueInf
   // Per input, the value each row gives for it.
   const values: unknown[][] = layouts.map(() => new Array<unknown>(rows));
   for (let r = 0; r < rows; r += 1) {
-    splitInstance(instances[r], r + 1, layouts, values);
+    splitInstance(instances[r], r + 1, layouts, values, ignored);
   }
 
   const feeds: TensorMap = {};
@@ -312,6 +317,7 @@ function splitInstance(
   row: number,
   layouts: readonly InputLayout[],
   values: unknown[][],
+  ignored: readonly string[],
 ): void {
   const names = layouts.map((layout) => layout.info.name);
   if (layouts.length === 1) {
@@ -319,7 +325,7 @@ function splitInstance(
     const name = layout.info.name;
     const target = values[0] as unknown[];
     if (isPlainObject(instance)) {
-      const keys = Object.keys(instance);
+      const keys = Object.keys(instance).filter((key) => !ignored.includes(key));
       if (keys.length === 1 && keys[0] === name) {
         target[row - 1] = instance[name];
         return;
@@ -344,7 +350,7 @@ function splitInstance(
 
   if (isPlainObject(instance)) {
     for (const key of Object.keys(instance)) {
-      if (!names.includes(key)) {
+      if (!names.includes(key) && !ignored.includes(key)) {
         throw refuse(`unknown feature "${key}" (expected ${names.join(', ')})`, { row, field: key });
       }
     }

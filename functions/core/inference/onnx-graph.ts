@@ -123,6 +123,11 @@ export interface ServingPlan {
   readonly zipMapsRemoved: readonly ZipMapInfo[];
   /** Declared outputs that are not tensors and could not be rewritten: not fetched. */
   readonly skippedOutputs: readonly string[];
+  /**
+   * Names a request row may carry that the model does not read (the platform's exports list the
+   * training columns preprocessing dropped, in the `ignored_inputs` metadata): accepted, discarded.
+   */
+  readonly ignoredInputs?: readonly string[];
 }
 
 export interface ServableModel {
@@ -325,9 +330,28 @@ export function prepareForServing(bytes: Uint8Array): ServableModel {
 
   return {
     bytes: servedBytes,
-    serving: planOutputs(model, inputs, servedOutputs, zipMapsRemoved, skippedOutputs),
+    serving: {
+      ...planOutputs(model, inputs, servedOutputs, zipMapsRemoved, skippedOutputs),
+      ignoredInputs: ignoredInputsFromMetadata(info.metadata, inputs),
+    },
     info,
   };
+}
+
+/** `ignored_inputs`: a JSON array of names, none of them a graph input; anything else reads as none. */
+function ignoredInputsFromMetadata(
+  metadata: Readonly<Record<string, string>>,
+  inputs: readonly TensorInfo[],
+): string[] {
+  const raw = metadata.ignored_inputs;
+  if (raw === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed) || !parsed.every((name) => typeof name === 'string')) return [];
+    return parsed.filter((name) => !inputs.some((input) => input.name === name));
+  } catch {
+    return [];
+  }
 }
 
 function floatOutput(name: string, shape: readonly Dim[]): { info: TensorInfo; proto: Uint8Array } {
@@ -410,7 +434,7 @@ function planOutputs(
   outputs: readonly TensorInfo[],
   zipMapsRemoved: readonly ZipMapInfo[],
   skippedOutputs: readonly string[],
-): ServingPlan {
+): Omit<ServingPlan, 'ignoredInputs'> {
   const producers = new Map<string, { node: RawNode; index: number }>();
   for (const node of model.nodes) {
     node.outputs.forEach((name, index) => {

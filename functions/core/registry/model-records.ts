@@ -60,6 +60,8 @@ export interface ModelSignature {
   /** What the prediction endpoint returns: a classifier's labels and probabilities, or values. */
   readonly kind: 'classifier' | 'regressor' | 'other';
   readonly classLabels?: readonly (number | string)[];
+  /** Columns a request row may carry that the model does not read (dropped in training): accepted, discarded. */
+  readonly ignoredInputs?: readonly string[];
 }
 
 export interface AuditEntry {

@@ -83,6 +83,12 @@ export const signatureSchema = z
     outputs: z.array(tensorSchema),
     kind: z.enum(['classifier', 'regressor', 'other']),
     classLabels: z.array(z.union([z.number(), z.string()])).optional(),
+    ignoredInputs: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Columns a row may carry that the model does not read (dropped when it was trained): accepted and ignored.',
+      ),
   })
   .meta({ id: 'ModelSignature', description: 'Read from the ONNX graph when the version was registered.' });
 

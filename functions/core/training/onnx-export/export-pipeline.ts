@@ -31,6 +31,12 @@ export interface OnnxExportOptions {
   readonly producerVersion?: string;
   /** The target column the model predicts, recorded in the metadata. */
   readonly targetName?: string;
+  /**
+   * Columns of the training data the pipeline does not use (dropped by preprocessing): recorded in
+   * the metadata (`ignored_inputs`, a JSON array) so the predict endpoint accepts them in a row and
+   * discards them. They are not graph inputs: onnxruntime would make every caller feed them.
+   */
+  readonly ignoredInputs?: readonly string[];
 }
 
 /** The exporter was given a pipeline and a model that cannot make a valid graph (a trainer bug). */
@@ -113,9 +119,21 @@ export function exportPipelineToOnnx(
     outputs,
     metadata: {
       features: JSON.stringify(pipeline.features.map((f) => ({ name: f.column, kind: f.kind }))),
+      ...ignoredInputsMetadata(pipeline, options.ignoredInputs ?? []),
       ...modelMetadata(model, labels, options),
     },
   });
+}
+
+function ignoredInputsMetadata(
+  pipeline: FeaturePipeline,
+  ignored: readonly string[],
+): Record<string, string> {
+  if (ignored.length === 0) return {};
+  const used = new Set(pipeline.features.map((f) => f.column));
+  const both = ignored.find((name) => used.has(name));
+  if (both !== undefined) throw new OnnxExportError(`The column "${both}" is both an input and ignored.`);
+  return { ignored_inputs: JSON.stringify(ignored) };
 }
 
 /**

@@ -75,6 +75,7 @@ export async function selectModel(state: StepState, deps: SelectDeps): Promise<S
   if (best === undefined) throw new UnprocessableError('No candidate could be trained.');
   const featureSetId = state.featureSetId ?? job.featureSetId ?? '';
   const { pipeline, validation } = await loadFeatureSet(featureSetId, deps);
+  const prepared = await loadPrepared(job.jobId, deps);
   const modelBytes = await deps.store.get(best.modelKey);
   if (modelBytes === undefined) throw new NotFoundError('The chosen model is missing from storage.');
   const model = decodeModel(new TextDecoder().decode(modelBytes));
@@ -82,9 +83,9 @@ export async function selectModel(state: StepState, deps: SelectDeps): Promise<S
     modelName: job.request.modelName,
     targetName: job.request.target,
     producerVersion: FEATURE_CODE_VERSION,
+    ignoredInputs: prepared.dropped.map((d) => d.column),
   });
 
-  const prepared = await loadPrepared(job.jobId, deps);
   const expected = predictRaw(model, validation.x, validation.rows);
   const served = await deps.runtime.predict(onnx, requestRows(prepared, prepared.validation));
   const worst = parityGap(expected, served);
