@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../registry/model-records.ts';
 import type { TrainingRequest } from './jobs.ts';
 import { CLASSIFICATION_METRICS, REGRESSION_METRICS } from './metrics.ts';
+import { XGBOOST_HYPER_PARAMETERS } from './pipeline/sagemaker.ts';
+import { ALGORITHMS, TRAINERS } from './trainers/index.ts';
+import { hyperParameterIssues } from './trainers/trainer.ts';
+
+/** The grid key of the SageMaker branch's built-in XGBoost, which takes one set. */
+const XGBOOST = 'xgboost';
 
 const hyperParameterSetSchema = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.number());
 
@@ -16,7 +22,7 @@ export const createTrainingJobBodySchema = z
     target: z.string().min(1).max(256).describe('The column to predict.'),
     task: z.enum(['classification', 'regression', 'auto']).default('auto'),
     algorithms: z
-      .array(z.enum(['linear-regression', 'logistic-regression']))
+      .array(z.enum(ALGORITHMS))
       .min(1)
       .optional()
       .describe('Default: every algorithm that fits the task.'),
@@ -34,7 +40,10 @@ export const createTrainingJobBodySchema = z
     hyperParameters: z
       .record(z.string(), z.array(hyperParameterSetSchema).min(1).max(50))
       .optional()
-      .describe('Per algorithm, the grid to search, e.g. {"logistic-regression": [{"C": 0.5}, {"C": 2}]}.'),
+      .describe(
+        'Per algorithm, the grid to search, e.g. {"logistic-regression": [{"C": 0.5}, {"C": 2}]}; ' +
+          `"${XGBOOST}": one set for the built-in XGBoost that trains data too large for Lambda.`,
+      ),
     modelName: z
       .string()
       .regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE)
@@ -52,7 +61,72 @@ export const createTrainingJobBodySchema = z
       .default(50)
       .describe('One-hot columns kept per categorical column.'),
   })
+  .superRefine(checkAlgorithms)
   .meta({ id: 'CreateTrainingJobRequest' });
+
+type Issue = { path: (string | number)[]; message: string };
+
+/**
+ * The checks the shape alone cannot make, so a request that cannot train is refused when it is
+ * made rather than at the train step: each requested algorithm does the task (when the task is
+ * given), every grid names an algorithm the job trains, and each set holds hyper-parameters its
+ * trainer knows, with values in range.
+ */
+function checkAlgorithms(
+  body: {
+    task: string;
+    algorithms?: string[] | undefined;
+    hyperParameters?: Record<string, Record<string, number>[]> | undefined;
+  },
+  context: z.RefinementCtx,
+): void {
+  const issues: Issue[] = [];
+  body.algorithms?.forEach((algorithm, index) => {
+    const trainer = TRAINERS.find((t) => t.algorithm === algorithm);
+    if (trainer !== undefined && body.task !== 'auto' && !trainer.tasks.includes(body.task as never)) {
+      issues.push({
+        path: ['algorithms', index],
+        message: `${algorithm} does not do ${body.task} (it does ${trainer.tasks.join(', ')}).`,
+      });
+    }
+  });
+  for (const [algorithm, grid] of Object.entries(body.hyperParameters ?? {})) {
+    issues.push(...gridIssues(algorithm, grid, body.algorithms));
+  }
+  for (const issue of issues) context.addIssue({ code: 'custom', ...issue });
+}
+
+function gridIssues(algorithm: string, grid: Record<string, number>[], requested?: string[]): Issue[] {
+  const path = ['hyperParameters', algorithm];
+  if (algorithm === XGBOOST) {
+    if (grid.length > 1) return [{ path, message: 'XGBoost on SageMaker takes one set, not a grid.' }];
+    const known = XGBOOST_HYPER_PARAMETERS as readonly string[];
+    return Object.keys(grid[0] ?? {})
+      .filter((name) => !known.includes(name))
+      .map((name) => ({
+        path: [...path, 0, name],
+        message: `Unknown hyper-parameter (known: ${known.join(', ')}).`,
+      }));
+  }
+  const trainer = TRAINERS.find((t) => t.algorithm === algorithm);
+  if (trainer === undefined) {
+    return [{ path, message: `Unknown algorithm (known: ${[...ALGORITHMS, XGBOOST].join(', ')}).` }];
+  }
+  if (requested !== undefined && !requested.includes(algorithm)) {
+    return [
+      {
+        path,
+        message: `A grid for an algorithm the job does not train (algorithms: ${requested.join(', ')}).`,
+      },
+    ];
+  }
+  return grid.flatMap((set, index) =>
+    hyperParameterIssues(trainer.hyperParameterSpecs, set).map(({ name, message }) => ({
+      path: [...path, index, name],
+      message,
+    })),
+  );
+}
 
 export type CreateTrainingJobBody = z.output<typeof createTrainingJobBodySchema>;
 

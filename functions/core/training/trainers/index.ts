@@ -14,6 +14,9 @@ export const TRAINERS: readonly Trainer[] = [
   gradientBoostingTrainer,
 ];
 
+/** Every algorithm a request may name (the in-Lambda trainers; XGBoost on SageMaker is chosen by size). */
+export const ALGORITHMS = TRAINERS.map((trainer) => trainer.algorithm) as [string, ...string[]];
+
 /**
  * The trainer of an algorithm, checked against the task.
  *

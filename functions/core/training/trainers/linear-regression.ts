@@ -180,6 +180,7 @@ export async function fitLinearRegression(
 export const linearRegressionTrainer: Trainer = {
   algorithm: 'linear-regression',
   tasks: ['regression'],
+  hyperParameterSpecs: HYPER_PARAMETERS,
   defaultGrid(task: Task) {
     return task === 'regression' ? [{ alpha: 0 }, { alpha: 0.1 }, { alpha: 1 }, { alpha: 10 }] : [];
   },

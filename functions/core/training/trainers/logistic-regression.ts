@@ -265,6 +265,7 @@ export async function fitLogisticRegression(
 export const logisticRegressionTrainer: Trainer = {
   algorithm: 'logistic-regression',
   tasks: ['classification'],
+  hyperParameterSpecs: HYPER_PARAMETERS,
   defaultGrid(task: Task) {
     return task === 'classification' ? [{ C: 0.1 }, { C: 1 }, { C: 10 }] : [];
   },

@@ -24,6 +24,8 @@ export interface TrainOptions {
 export interface Trainer {
   readonly algorithm: string;
   readonly tasks: readonly Task[];
+  /** The hyper-parameters `train` accepts: a request's grid is checked against them when it is made. */
+  readonly hyperParameterSpecs: Readonly<Record<string, HyperParameterSpec>>;
   /** The candidates tried when the request names none: each a full or partial hyper-parameter set. */
   defaultGrid(task: Task): readonly HyperParameters[];
   /**
@@ -132,38 +134,57 @@ export function resolveHyperParameters(
   specs: Readonly<Record<string, HyperParameterSpec>>,
   given: HyperParameters,
 ): Record<string, number> {
-  const issues: { field: string; message: string }[] = [];
-  for (const name of Object.keys(given)) {
-    if (!Object.hasOwn(specs, name)) {
-      const known = Object.keys(specs).join(', ') || 'none';
-      issues.push({
-        field: `hyperParameters.${name}`,
-        message: `Unknown hyper-parameter (known: ${known}).`,
-      });
-    }
+  const issues = hyperParameterIssues(specs, given);
+  if (issues.length > 0) {
+    const fields = issues.map((i) => `hyperParameters.${i.name}`);
+    throw new ValidationError(
+      `Invalid hyper-parameters: ${fields.join(', ')}.`,
+      issues.map((i, k) => ({ field: fields[k] as string, message: i.message })),
+    );
   }
   const resolved: Record<string, number> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    const value = Object.hasOwn(given, name) ? (given[name] as number) : spec.default;
-    const field = `hyperParameters.${name}`;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      issues.push({ field, message: 'Must be a finite number.' });
-    } else if (spec.integer && !Number.isInteger(value)) {
-      issues.push({ field, message: 'Must be an integer.' });
-    } else if (spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min)) {
-      issues.push({
-        field,
-        message: `Must be ${spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}.`,
-      });
-    } else if (spec.max !== undefined && value > spec.max) {
-      issues.push({ field, message: `Must be at most ${spec.max}.` });
-    }
-    resolved[name] = value;
-  }
-  if (issues.length > 0) {
-    throw new ValidationError(`Invalid hyper-parameters: ${issues.map((i) => i.field).join(', ')}.`, issues);
+    resolved[name] = Object.hasOwn(given, name) ? (given[name] as number) : spec.default;
   }
   return resolved;
+}
+
+/**
+ * What is wrong with a hyper-parameter set, by name: unknown names, and values that are not finite,
+ * not integers where integers are wanted, or out of range. Empty when the set is valid.
+ *
+ * @example
+ * hyperParameterIssues({ alpha: { default: 0, min: 0 } }, { alpha: -1, beta: 2 });
+ * // [{ name: 'beta', message: 'Unknown hyper-parameter (known: alpha).' }, { name: 'alpha', message: 'Must be at least 0.' }]
+ */
+export function hyperParameterIssues(
+  specs: Readonly<Record<string, HyperParameterSpec>>,
+  given: HyperParameters,
+): { name: string; message: string }[] {
+  const issues: { name: string; message: string }[] = [];
+  for (const name of Object.keys(given)) {
+    if (!Object.hasOwn(specs, name)) {
+      const known = Object.keys(specs).join(', ') || 'none';
+      issues.push({ name, message: `Unknown hyper-parameter (known: ${known}).` });
+    }
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!Object.hasOwn(given, name)) continue;
+    const value = given[name] as number;
+    const message = valueIssue(spec, value);
+    if (message !== undefined) issues.push({ name, message });
+  }
+  return issues;
+}
+
+function valueIssue(spec: HyperParameterSpec, value: number): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'Must be a finite number.';
+  if (spec.integer && !Number.isInteger(value)) return 'Must be an integer.';
+  if (spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min)) {
+    return `Must be ${spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}.`;
+  }
+  if (spec.max !== undefined && value > spec.max) return `Must be at most ${spec.max}.`;
+  return undefined;
 }
 
 export interface MatrixCheckOptions {

@@ -317,6 +317,7 @@ export async function fitGradientBoosting(
 export const gradientBoostingTrainer: Trainer = {
   algorithm: 'gradient-boosting',
   tasks: ['regression', 'classification'],
+  hyperParameterSpecs: HYPER_PARAMETERS,
   defaultGrid() {
     return [
       { learningRate: 0.1, maxLeaves: 15, l2: 0 },
