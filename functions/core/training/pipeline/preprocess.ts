@@ -1,13 +1,15 @@
 /**
  * Step 1, preprocess: resolve the task and metric, keep the rows that have a target, encode the
  * target, drop the columns no model can use (and say why), and split train/validation
- * deterministically. Refuses data with nothing to learn (too few rows, a single class).
+ * deterministically. Refuses data with nothing to learn (too few rows, a single class, a regression
+ * target with a single value).
  */
 import { UnprocessableError } from '../../errors.ts';
 import { isMissingValue } from '../feature-transform.ts';
 import { newJobRecord, type TrainingRequest } from '../jobs.ts';
 import { defaultMetric, type Metric, metricsFor } from '../metrics.ts';
 import { holdOutSplit } from '../split.ts';
+import { trainerFor, trainersFor } from '../trainers/index.ts';
 import type { Task } from '../trainers/trainer.ts';
 import { activeJob, beginStep, endStep, jsonCodec, runKeys, type StepDeps } from './job-run.ts';
 import type { LoadedDataset } from './ports.ts';
@@ -63,6 +65,12 @@ function encodeValues(values: readonly string[], kept: readonly number[], target
     const row = (kept[bad] ?? 0) + 1;
     throw new UnprocessableError(`"${target}" is not a number in row ${row}.`, { row, field: target });
   }
+  // Every model fits a constant exactly (R² = 1 on any split): a "perfect" model that learned nothing.
+  if (y.every((value) => value === y[0])) {
+    throw new UnprocessableError(`"${target}" has a single value (${y[0]}); nothing to learn.`, {
+      field: target,
+    });
+  }
   return { y };
 }
 
@@ -102,6 +110,25 @@ function featureColumns(
   return { columns, dropped };
 }
 
+/**
+ * The request's algorithms and grids against the task it resolved to (checked at creation already
+ * when the task was given, not when it was `auto`): an algorithm that cannot do the task, or a grid
+ * for one the job would not train, stops the job here instead of at the train step or silently.
+ */
+function checkAlgorithmsFit(request: TrainingRequest, task: Task): void {
+  const trained = (request.algorithms ?? trainersFor(task).map((t) => t.algorithm)).map(
+    (algorithm) => trainerFor(algorithm, task).algorithm,
+  );
+  for (const algorithm of Object.keys(request.hyperParameters ?? {})) {
+    if (algorithm !== 'xgboost' && !trained.includes(algorithm)) {
+      throw new UnprocessableError(
+        `hyperParameters names ${algorithm}, which this ${task} job does not train (it trains ${trained.join(', ')}).`,
+        { field: `hyperParameters.${algorithm}` },
+      );
+    }
+  }
+}
+
 /** Makes the job row for an execution started by hand, whose input carries the request. */
 async function ensureJob(event: PreprocessEvent, deps: StepDeps): Promise<void> {
   if ((await deps.jobs.get(event.jobId)) !== undefined) return;
@@ -134,6 +161,8 @@ export async function preprocess(event: PreprocessEvent, deps: StepDeps): Promis
   if (!metricsFor(task).includes(metric)) {
     throw new UnprocessableError(`Metric ${metric} does not apply to ${task}.`, { field: 'metric' });
   }
+
+  checkAlgorithmsFit(request, task);
 
   const kept: number[] = [];
   for (let row = 0; row < dataset.table.rowCount; row += 1) {

@@ -78,6 +78,34 @@ describe('preprocess step', () => {
     await expect(preprocess({ jobId: await createJob(few) }, few)).rejects.toThrow(UnprocessableError);
   });
 
+  it('refuses a regression target with a single value, which any model fits "perfectly"', async () => {
+    const deps = stepDepsWith(
+      datasetOf(
+        { x: Array.from({ length: 20 }, (_, i) => String(i)), y: Array.from({ length: 20 }, () => '3.5') },
+        { x: 'integer', y: 'numeric' },
+      ),
+    );
+    await expect(
+      preprocess({ jobId: await createJob(deps, trainingRequest({ task: 'regression' })) }, deps),
+    ).rejects.toThrow('"y" has a single value (3.5); nothing to learn.');
+  });
+
+  it('refuses, once the task is resolved, an algorithm or a grid the job could not use', async () => {
+    const wrong = stepDepsWith();
+    const algorithm = await createJob(wrong, trainingRequest({ algorithms: ['linear-regression'] }));
+    await expect(preprocess({ jobId: algorithm }, wrong)).rejects.toThrow(
+      'The algorithm "linear-regression" does not do classification.',
+    );
+    const grid = await createJob(
+      wrong,
+      trainingRequest({ hyperParameters: { 'linear-regression': [{ alpha: 1 }] } }),
+      'job-2',
+    );
+    await expect(preprocess({ jobId: grid }, wrong)).rejects.toThrow(
+      /hyperParameters names linear-regression, which this classification job does not train/,
+    );
+  });
+
   it('makes the job row when an execution started by hand carries the request', async () => {
     const deps = stepDepsWith();
     await preprocess({ jobId: 'by-hand', input: { request: trainingRequest(), owner: admin } }, deps);
