@@ -103,6 +103,13 @@ export interface TreeEnsembleModel {
   readonly width: number;
   readonly classes?: readonly (string | number)[];
   readonly hyperParameters: Readonly<Record<string, number>>;
+  /**
+   * How the raw score adds up. `float64` (absent: this platform's trainer): one float64 sum, rounded
+   * to float32 once. `float32`: XGBoost's predictor, which starts from the float32 base score and
+   * adds each tree's leaf in float32, tree by tree in order, so a converted model answers what
+   * XGBoost answers (over hundreds of trees the two sums part by more than 1e-6 relative).
+   */
+  readonly sumPrecision?: 'float32' | 'float64';
 }
 
 export type FittedModel = LinearModel | TreeEnsembleModel;

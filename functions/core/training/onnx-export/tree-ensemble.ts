@@ -11,6 +11,14 @@
  * (Cast → float → double: the comparison `fround(x) <= threshold` of the TypeScript model, NaN
  * kept), thresholds are the float32 values widened exactly, and the raw score is the float64 sum,
  * rounded to float32 once, by the operator's float32 output.
+ *
+ * A model that sums in float32 (`sumPrecision`, a converted XGBoost model) needs XGBoost's order:
+ * base score first, then each tree's leaf, rounding to float32 after every addition. Neither
+ * kernel does that (the float32 one adds the base score last and splits large ensembles across
+ * threads), so every tree gets its own target: the regressor's [N, trees] output holds each leaf
+ * exactly, the first round's trees with the base score added (one addition of two float32 values
+ * in float64, rounded once: the float32 sum bit for bit). CumSum over the rounds then adds them in
+ * float32, in tree order, one at a time, and the last round's partial sums are the raw scores.
  */
 import type { RegressionTree, TreeEnsembleModel } from '../model-contracts.ts';
 import { attribute, DataType, type GraphBuilder } from './graph-builder.ts';
@@ -95,7 +103,10 @@ function treeProblem(tree: RegressionTree, width: number): string | null {
  * trees gets one leaf of weight 0 per output: onnxruntime needs a node, and leaves an output no
  * tree adds to at 0, its base score ignored.
  */
-export function treeEnsembleLayout(model: TreeEnsembleModel): TreeEnsembleLayout {
+export function treeEnsembleLayout(
+  model: TreeEnsembleModel,
+  targetOf: (treeId: number) => number = (treeId) => treeId % model.outputs,
+): TreeEnsembleLayout {
   const layout: TreeEnsembleLayout = {
     nodesTreeIds: [],
     nodesNodeIds: [],
@@ -130,7 +141,7 @@ export function treeEnsembleLayout(model: TreeEnsembleModel): TreeEnsembleLayout
       if (leaf) {
         layout.targetTreeIds.push(treeId);
         layout.targetNodeIds.push(nodeId);
-        layout.targetIds.push(treeId % model.outputs);
+        layout.targetIds.push(targetOf(treeId));
         layout.targetWeights.push(tree.value[node] as number);
       }
     });
@@ -182,17 +193,62 @@ export function treeEnsembleNodes(
     outputs: ['features_rounded'],
     attributes: [attribute.int('to', DataType.DOUBLE)],
   });
-  const layout = treeEnsembleLayout(model);
+  if (model.sumPrecision === 'float32') return float32SumNodes(graph, rounded, model, output);
+  return graph.node1(regressorNode(rounded, output, model, treeEnsembleLayout(model), [...model.baseScores]));
+}
+
+/** XGBoost's sum (see the module comment): [N, trees] leaves → CumSum over rounds → the last round. */
+function float32SumNodes(graph: GraphBuilder, features: string, model: TreeEnsembleModel, output: string) {
+  const { outputs } = model;
+  const treeCount = model.trees.length > 0 ? model.trees.length : outputs;
+  const rounds = treeCount / outputs;
+  const firstRound = Array.from({ length: treeCount }, (_, t) =>
+    t < outputs ? Math.fround(model.baseScores[t] as number) : 0,
+  );
+  const leaves = graph.node1(
+    regressorNode(
+      features,
+      'tree_leaves',
+      model,
+      treeEnsembleLayout(model, (treeId) => treeId),
+      firstRound,
+    ),
+  );
+  const byRound = graph.node1({
+    op: 'Reshape',
+    inputs: [leaves, graph.int64('leaves_by_round_shape', [-1, rounds, outputs])],
+    outputs: ['leaves_by_round'],
+  });
+  const running = graph.node1({
+    op: 'CumSum',
+    inputs: [byRound, graph.int64('round_axis', [1], [])],
+    outputs: ['running_scores'],
+  });
   return graph.node1({
+    op: 'Gather',
+    inputs: [running, graph.int64('last_round', [rounds - 1], [])],
+    outputs: [output],
+    attributes: [attribute.int('axis', 1)],
+  });
+}
+
+function regressorNode(
+  features: string,
+  output: string,
+  model: TreeEnsembleModel,
+  layout: TreeEnsembleLayout,
+  baseValues: readonly number[],
+) {
+  return {
     op: 'TreeEnsembleRegressor',
     domain: ML_DOMAIN,
-    inputs: [rounded],
+    inputs: [features],
     outputs: [output],
     attributes: [
-      attribute.int('n_targets', model.outputs),
+      attribute.int('n_targets', baseValues.length),
       attribute.string('aggregate_function', 'SUM'),
       attribute.string('post_transform', 'NONE'),
-      attribute.doubles('base_values_as_tensor', [...model.baseScores]),
+      attribute.doubles('base_values_as_tensor', [...baseValues]),
       attribute.ints('nodes_treeids', layout.nodesTreeIds),
       attribute.ints('nodes_nodeids', layout.nodesNodeIds),
       attribute.ints('nodes_featureids', layout.nodesFeatureIds),
@@ -206,5 +262,5 @@ export function treeEnsembleNodes(
       attribute.ints('target_ids', layout.targetIds),
       attribute.doubles('target_weights_as_tensor', layout.targetWeights),
     ],
-  });
+  };
 }

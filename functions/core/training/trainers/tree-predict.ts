@@ -1,6 +1,7 @@
 /**
- * Prediction with a tree ensemble (`TreeEnsembleModel`), in float64 sums over float32 comparisons:
- * the reference the ONNX export must match. Each branch compares `Math.fround(x)` with its float32
+ * Prediction with a tree ensemble (`TreeEnsembleModel`), in float64 sums (float32 ones for a
+ * converted XGBoost model, `sumPrecision`) over float32 comparisons: the reference the ONNX export
+ * must match. Each branch compares `Math.fround(x)` with its float32
  * threshold (`leq`: ≤, `lt`: <) and sends a missing value (NaN) the learned way; the raw score of
  * output k is baseScores[k] plus the leaf values of trees k, K + k, 2K + k, … (K outputs), added in
  * tree order. Regression: the raw score; binary: P(class 1) = sigmoid(raw), columns [1 − p, p],
@@ -62,7 +63,9 @@ export function predictTrees(model: TreeEnsembleModel, x: Float64Array, rows: nu
   if (trees.length % outputs !== 0) {
     throw new RangeError(`${trees.length} trees do not make whole rounds of ${outputs} outputs.`);
   }
-  const scores = new Float64Array(rows * outputs);
+  // A Float32Array rounds every partial sum to float32, as XGBoost's predictor does.
+  const scores =
+    model.sumPrecision === 'float32' ? new Float32Array(rows * outputs) : new Float64Array(rows * outputs);
   for (let r = 0; r < rows; r += 1) {
     for (let k = 0; k < outputs; k += 1) scores[r * outputs + k] = baseScores[k] as number;
   }
@@ -75,7 +78,7 @@ export function predictTrees(model: TreeEnsembleModel, x: Float64Array, rows: nu
       scores[at] = (scores[at] as number) + (value[leafOf(tree, comparison, x, r * width)] as number);
     }
   }
-  return scores;
+  return scores instanceof Float64Array ? scores : Float64Array.from(scores);
 }
 
 /** See `predictRaw`, which checks the input's size and dispatches here. */

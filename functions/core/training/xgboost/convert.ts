@@ -6,8 +6,10 @@
  * - a missing value (NaN) follows `default_left`;
  * - leaf values are the float32 `split_conditions` of leaves (XGBoost keeps a leaf's value there, with
  *   the learning rate applied; `base_weights` holds the same number as a training statistic);
+ * - the raw score is summed as XGBoost's predictor sums it: from the float32 base margin, adding one
+ *   tree's leaf at a time in float32 (`sumPrecision: 'float32'`);
  * - the base score becomes a margin the way XGBoost's objective does it when it loads a model:
- *   `logit(base_score)` for `binary:logistic`, `base_score` as it is for regression and for each class
+ *   `logit(base_score)` (in float32) for `binary:logistic`, `base_score` as it is for regression and for each class
  *   of `multi:softprob` / `multi:softmax` (models written by XGBoost < 1.0 stored binary base scores
  *   as margins already);
  * - trees are reordered round-major (tree r·K + k adds to output k) from XGBoost's `tree_info`, which
@@ -64,7 +66,8 @@ function baseMargins(model: XgboostModel, kind: 'regression' | 'binary' | 'multi
     const score = Math.fround((stored.length === 1 ? stored[0] : stored[k]) as number);
     if (kind !== 'binary' || model.baseScoreIsMargin) return score;
     if (!(score > 0 && score < 1)) refuse(`base_score ${score} of a binary:logistic model is not in (0, 1).`);
-    return -Math.log(1 / score - 1);
+    // XGBoost's ProbToMargin, in float32 as XGBoost computes it: -logf(1.0f / p - 1.0f).
+    return Math.fround(-Math.log(Math.fround(Math.fround(1 / score) - 1)));
   });
 }
 
@@ -203,6 +206,7 @@ export function xgboostToTreeEnsemble(
     baseScores: baseMargins(model, kind, outputs),
     width,
     ...(kind === 'regression' ? {} : { classes: [...classes] }),
+    sumPrecision: 'float32',
     hyperParameters: {
       rounds: keptRounds,
       trainedRounds: rounds,

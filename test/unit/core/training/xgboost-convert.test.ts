@@ -75,6 +75,17 @@ function largestGap(actual: ArrayLike<number>, table: Table): number {
   return worst;
 }
 
+/** Largest |a − b| / |b| (|a − b| where b is 0). */
+function largestRelativeGap(actual: ArrayLike<number>, expected: readonly number[]): number {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  expected.forEach((value, i) => {
+    const gap = Math.abs((actual[i] as number) - value);
+    worst = Math.max(worst, value === 0 ? gap : gap / Math.abs(value));
+  });
+  return worst;
+}
+
 /** Checks margins, and probabilities (classifiers) or values (regression), against XGBoost's. */
 function expectLikeXgboost(model: TreeEnsembleModel, expected: Expected, outputs: Outputs): void {
   const { x, rows } = matrixOf(expected);
@@ -133,6 +144,58 @@ describe('convertXgboostModel', () => {
     });
   });
 
+  describe('sums leaf values in float32, one tree at a time, as XGBoost does', () => {
+    // 400 rounds with outputs around 200, where float32 steps are 1.5e-5.
+    const expected = expectedOf('regression-200');
+    const { x, rows } = matrixOf(expected);
+    const want = expected.all.values ?? [];
+
+    it.each([
+      ['JSON', 'xgb-json'],
+      ['deprecated binary', 'bin'],
+    ])("reproduces XGBoost's values within relative 1e-6 from the %s file", (_format, suffix) => {
+      // Act
+      const model = convertXgboostModel(fixture(`regression-200.${suffix}`));
+      const values = predictTrees(model, x, rows);
+
+      // Assess
+      expect(model.sumPrecision).toBe('float32');
+      expect(largestRelativeGap(values, want)).toBeLessThanOrEqual(1e-6);
+    });
+
+    it('misses them by more than that with one float64 sum, the way it summed before', () => {
+      // Prepare
+      const model = convertXgboostModel(fixture('regression-200.xgb-json'));
+
+      // Act
+      const values = predictTrees({ ...model, sumPrecision: 'float64' }, x, rows);
+
+      // Assess
+      expect(largestRelativeGap(values, want)).toBeGreaterThan(1e-6);
+    });
+
+    it.each(['binary-logistic', 'multiclass-softprob', 'regression'] as const)(
+      "gives %s XGBoost's margins within relative 1e-6",
+      (name) => {
+        // Prepare
+        const other = expectedOf(name);
+        const matrix = matrixOf(other);
+
+        // Act
+        const margins = predictTrees(
+          convertXgboostModel(fixture(`${name}.ubj`), { iterations: 'all' }),
+          matrix.x,
+          matrix.rows,
+        );
+
+        // Assess
+        expect(
+          largestRelativeGap(margins, (other.all.margin as (number | number[])[]).flat()),
+        ).toBeLessThanOrEqual(1e-6);
+      },
+    );
+  });
+
   it('turns base_score into the margin per objective: logit for binary:logistic, as stored otherwise', () => {
     // Act
     const binary = convertXgboostModel(fixture('binary-logistic.ubj'));
@@ -141,7 +204,8 @@ describe('convertXgboostModel', () => {
 
     // Assess
     const p = Math.fround(0.3);
-    expect(binary.baseScores[0]).toBeCloseTo(Math.log(p / (1 - p)), 12);
+    expect(binary.baseScores[0]).toBeCloseTo(Math.log(p / (1 - p)), 6);
+    expect(binary.baseScores[0]).toBe(Math.fround(binary.baseScores[0] as number)); // float32, as XGBoost keeps it
     expect(Array.from(regression.baseScores)).toEqual([0.5]);
     expect(Array.from(multiclass.baseScores)).toEqual([0.5, 0.5, 0.5]);
     expect(binary.hyperParameters.baseScore).toBe(p);
