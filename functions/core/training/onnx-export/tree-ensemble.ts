@@ -194,7 +194,7 @@ export function treeEnsembleNodes(
     attributes: [attribute.int('to', DataType.DOUBLE)],
   });
   if (model.sumPrecision === 'float32') return float32SumNodes(graph, rounded, model, output);
-  return graph.node1(regressorNode(rounded, output, model, treeEnsembleLayout(model), [...model.baseScores]));
+  return graph.node1(regressorNode(rounded, output, treeEnsembleLayout(model), [...model.baseScores]));
 }
 
 /** XGBoost's sum (see the module comment): [N, trees] leaves → CumSum over rounds → the last round. */
@@ -209,7 +209,6 @@ function float32SumNodes(graph: GraphBuilder, features: string, model: TreeEnsem
     regressorNode(
       features,
       'tree_leaves',
-      model,
       treeEnsembleLayout(model, (treeId) => treeId),
       firstRound,
     ),
@@ -235,7 +234,6 @@ function float32SumNodes(graph: GraphBuilder, features: string, model: TreeEnsem
 function regressorNode(
   features: string,
   output: string,
-  model: TreeEnsembleModel,
   layout: TreeEnsembleLayout,
   baseValues: readonly number[],
 ) {
