@@ -37,6 +37,7 @@ import {
   modelParamsSchema,
   modelSchema,
   registerVersionBodySchema,
+  registerVersionQuerySchema,
   rejectBodySchema,
   reviewBodySchema,
   setAliasBodySchema,
@@ -384,13 +385,15 @@ export const routes = {
     path: '/v1/models/{name}/versions',
     entry: 'functions/http/models/register-version.ts',
     summary:
-      'Upload an ONNX file (up to about 4 MB: raw as application/octet-stream, or base64 in JSON) as a new version.',
+      'Upload an ONNX file, or an XGBoost model file (`format: xgboost`, converted to ONNX), up to about 4 MB ' +
+      '(raw as application/octet-stream with `format` and `featureNames` in the query, or base64 in JSON) as a new version.',
     tag: 'Model versions',
     access: 'authenticated',
     scope: 'full',
     idempotent: true,
     request: {
       params: modelParamsSchema,
+      query: registerVersionQuerySchema,
       body: registerVersionBodySchema,
       binary: true,
       maxBodyBytes: 6 * 1024 * 1024,
@@ -408,7 +411,8 @@ export const routes = {
     method: 'POST',
     path: '/v1/models/{name}/uploads',
     entry: 'functions/http/models/start-upload.ts',
-    summary: 'For large files: get a presigned URL to PUT the ONNX file to, then commit it.',
+    summary:
+      'For large files: get a presigned URL to PUT the model file (ONNX or XGBoost) to, then commit it.',
     tag: 'Model versions',
     access: 'authenticated',
     scope: 'full',
@@ -425,7 +429,8 @@ export const routes = {
     method: 'POST',
     path: '/v1/models/{name}/uploads/{uploadId}/commit',
     entry: 'functions/http/models/commit-upload.ts',
-    summary: 'Check the uploaded file and register it as a new version.',
+    summary:
+      'Check the uploaded file (an XGBoost file, declared with `format: xgboost`, is converted to ONNX first) and register it as a new version.',
     tag: 'Model versions',
     access: 'authenticated',
     scope: 'full',

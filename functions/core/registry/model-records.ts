@@ -82,6 +82,22 @@ export interface Lineage {
   readonly codeVersion?: string;
 }
 
+/** The file a version was converted from (an uploaded XGBoost model), kept beside its ONNX artifact. */
+export interface SourceFileRecord {
+  readonly format: 'xgboost';
+  /** Which of XGBoost's formats the file is in. */
+  readonly encoding: 'json' | 'ubjson' | 'binary';
+  readonly objective: string;
+  /** Boosting rounds kept (up to a saved best iteration, as XGBoost's scikit-learn wrapper predicts). */
+  readonly rounds: number;
+  /** The ONNX graph's inputs, in the model's column order. */
+  readonly featureNames: readonly string[];
+  /** Where the file is stored (not shown by the API). */
+  readonly key: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+}
+
 export interface VersionRecord {
   readonly modelName: string;
   readonly version: number;
@@ -98,6 +114,8 @@ export interface VersionRecord {
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly lineage?: Lineage;
+  /** Set when the uploaded file was converted to the ONNX artifact (`artifactKey`, `sha256`). */
+  readonly sourceFile?: SourceFileRecord;
   readonly auditTrail: readonly AuditEntry[];
 }
 

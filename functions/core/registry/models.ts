@@ -93,6 +93,7 @@ export async function deleteModel(principal: Principal, name: string, deps: Mode
     const page = await deps.versions.list(name, { limit: 100, cursor });
     for (const version of page.items) {
       await deps.artifacts.delete(version.artifactKey);
+      if (version.sourceFile) await deps.artifacts.delete(version.sourceFile.key);
       await deps.versions.delete(name, version.version);
     }
     cursor = page.nextCursor;

@@ -1,6 +1,7 @@
 /**
- * Version use cases. Registering a version: check the file (size, loads in the runtime), store it
- * under a fresh key, take the next number from the model's atomic counter, write the immutable
+ * Version use cases. Registering a version: check the file (size; an XGBoost file is converted to
+ * ONNX first, see uploaded-model.ts; loads in the runtime), store it under a fresh key (and an
+ * XGBoost upload's original file beside it), take the next number from the model's atomic counter, write the immutable
  * version record. If the record cannot be written the stored file is deleted again, so a failed
  * registration leaves neither a record nor an orphan object.
  */
@@ -25,6 +26,7 @@ import type {
   UploadRepository,
   VersionRepository,
 } from './ports.ts';
+import { type ModelFileDeclaration, servableModel } from './uploaded-model.ts';
 
 export interface VersionDeps {
   readonly models: ModelRepository;
@@ -40,6 +42,8 @@ export interface VersionInput {
   readonly metrics?: Readonly<Record<string, unknown>>;
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly lineage?: Lineage;
+  /** The file's format (ONNX unless it says XGBoost) and, for XGBoost, its feature names. */
+  readonly file?: ModelFileDeclaration;
 }
 
 /** What registering a file needs (uploads are only for the presigned path). */
@@ -81,10 +85,20 @@ async function register(
   deps: RegisterDeps,
 ): Promise<VersionRecord> {
   checkSize(bytes.byteLength, deps.maxModelBytes);
-  const validated = await deps.validator.validate(bytes);
-  const artifactKey = `models/${model.name}/${randomUUID()}.onnx`;
-  await deps.artifacts.put(artifactKey, bytes);
+  // Convert if XGBoost, then the usual ONNX validation.
+  const { onnx, source } = servableModel(bytes, input.file ?? {}, model.name);
+  const validated = await deps.validator.validate(onnx);
+  const fileId = randomUUID();
+  const artifactKey = `models/${model.name}/${fileId}.onnx`;
+  await deps.artifacts.put(artifactKey, onnx);
+  const sourceFile = source && {
+    ...source,
+    key: `models/${model.name}/${fileId}.xgboost`,
+    sizeBytes: bytes.byteLength,
+    sha256: sha256Hex(bytes),
+  };
   try {
+    if (sourceFile) await deps.artifacts.put(sourceFile.key, bytes);
     const version = await deps.models.nextVersionNumber(model.name);
     const at = deps.now().toISOString();
     const record: VersionRecord = {
@@ -92,9 +106,9 @@ async function register(
       version,
       status: 'pending',
       artifactKey,
-      sizeBytes: bytes.byteLength,
-      sha256: sha256Hex(bytes),
-      framework: validated.framework,
+      sizeBytes: onnx.byteLength,
+      sha256: sha256Hex(onnx),
+      framework: sourceFile ? sourceFile.format : validated.framework,
       ...(validated.producer === undefined ? {} : { producer: validated.producer }),
       ...(validated.opsets === undefined ? {} : { opsets: validated.opsets }),
       signature: validated.signature,
@@ -103,12 +117,14 @@ async function register(
       metrics: input.metrics ?? {},
       metadata: input.metadata ?? {},
       ...(input.lineage === undefined ? {} : { lineage: input.lineage }),
+      ...(sourceFile === undefined ? {} : { sourceFile }),
       auditTrail: [{ at, by: principal.username, from: null, to: 'pending', comment: 'registered' }],
     };
     await deps.versions.create(record);
     return record;
   } catch (error) {
     await deps.artifacts.delete(artifactKey);
+    if (sourceFile) await deps.artifacts.delete(sourceFile.key);
     throw error;
   }
 }

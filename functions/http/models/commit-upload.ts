@@ -6,9 +6,17 @@ import { registryDeps } from './registry-deps.ts';
 import { versionView } from './version-view.ts';
 
 export const handler = httpHandler(routes.commitModelUpload, async ({ principal, params, body }) => {
-  const version = await commitUpload(principal, params.name, params.uploadId, body, {
-    ...registryDeps,
-    validator: modelValidator,
-  });
+  const { format, featureNames, ...extras } = body;
+  const file = { format, featureNames, declaredIn: 'body' as const };
+  const version = await commitUpload(
+    principal,
+    params.name,
+    params.uploadId,
+    { ...extras, file },
+    {
+      ...registryDeps,
+      validator: modelValidator,
+    },
+  );
   return created(versionView(version), `/v1/models/${version.modelName}/versions/${version.version}`);
 });

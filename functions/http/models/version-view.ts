@@ -1,7 +1,9 @@
 import type { VersionRecord } from '#core/registry/model-records.ts';
 
 /** A version as the API shows it: where the file sits in the bucket is the platform's business. */
-export function versionView(record: VersionRecord): Omit<VersionRecord, 'artifactKey'> {
-  const { artifactKey: _artifactKey, ...view } = record;
-  return view;
+export function versionView(record: VersionRecord) {
+  const { artifactKey: _artifactKey, sourceFile, ...view } = record;
+  if (sourceFile === undefined) return view;
+  const { key: _key, ...source } = sourceFile;
+  return { ...view, sourceFile: source };
 }

@@ -6,6 +6,8 @@ import {
   MODEL_TASKS,
   VERSION_STATUSES,
 } from '#core/registry/model-records.ts';
+import { MODEL_FILE_FORMATS } from '#core/registry/uploaded-model.ts';
+import { SUPPORTED_OBJECTIVES } from '#core/training/xgboost/convert.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 
 export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
@@ -126,6 +128,21 @@ export const versionSchema = z
     metrics: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
     lineage: lineageSchema.optional(),
+    sourceFile: z
+      .object({
+        format: z.literal('xgboost'),
+        encoding: z.enum(['json', 'ubjson', 'binary']),
+        objective: z.string(),
+        rounds: z.int().nonnegative(),
+        featureNames: z.array(z.string()),
+        sizeBytes: z.int().positive(),
+        sha256: z.string(),
+      })
+      .optional()
+      .describe(
+        'The uploaded XGBoost file this version was converted from, kept as uploaded; `sizeBytes` and ' +
+          '`sha256` of the version are those of the served ONNX artifact.',
+      ),
     auditTrail: z.array(auditEntrySchema).describe('Every status change: who, when, from → to, comment.'),
   })
   .meta({ id: 'ModelVersion' });
@@ -137,17 +154,55 @@ const versionExtrasShape = {
   metadata: z.record(z.string(), z.unknown()).optional(),
 };
 
+const formatSchema = z
+  .enum(MODEL_FILE_FORMATS)
+  .describe(
+    'What the file is: `onnx` (the default) or `xgboost`, an XGBoost model file in any format ' +
+      "XGBoost's save_model writes (JSON, UBJSON or the deprecated binary format, told apart from the bytes). " +
+      'An XGBoost file is converted to ONNX (trees compared and summed in float32, as XGBoost predicts), ' +
+      'which becomes the served artifact; the original is kept with its sha256 (`sourceFile`). ' +
+      'Supported objectives: ' +
+      `${Object.keys(SUPPORTED_OBJECTIVES).join(', ')}; others are refused with 422.`,
+  );
+
+const FEATURE_NAMES_DESCRIPTION =
+  "XGBoost only: the model's feature names, in its column order, one per feature (num_feature; " +
+  'another count is a 400). They name the served inputs. Default: the names the file was trained ' +
+  'with (XGBoost JSON and UBJSON keep `feature_names`; the binary format does not), else ' +
+  "XGBoost's own f0, f1, ….";
+
+const featureNameSchema = z.string().min(1).max(256);
+
+const modelFileShape = {
+  format: formatSchema.optional(),
+  featureNames: z.array(featureNameSchema).min(1).max(10_000).optional().describe(FEATURE_NAMES_DESCRIPTION),
+};
+
 export const registerVersionBodySchema = z
   .strictObject({
     modelBase64: z
       .base64()
-      .describe('The ONNX file, base64-encoded (or send the raw file as application/octet-stream).'),
+      .describe('The model file, base64-encoded (or send the raw file as application/octet-stream).'),
+    ...modelFileShape,
     ...versionExtrasShape,
   })
   .meta({ id: 'RegisterVersionRequest' });
 
+/** A raw (application/octet-stream) upload describes its file in the query string. */
+export const registerVersionQuerySchema = z.strictObject({
+  format: formatSchema.optional(),
+  featureNames: z
+    .string()
+    .min(1)
+    .max(100_000)
+    .transform((names) => names.split(','))
+    .pipe(z.array(featureNameSchema).max(10_000))
+    .optional()
+    .describe(`${FEATURE_NAMES_DESCRIPTION} Comma-separated; with a JSON body, give them in the body.`),
+});
+
 export const commitUploadBodySchema = z
-  .strictObject(versionExtrasShape)
+  .strictObject({ ...modelFileShape, ...versionExtrasShape })
   .optional()
   .default({})
   .meta({ id: 'CommitUploadRequest' });

@@ -53,6 +53,8 @@ export interface XgboostModel {
   readonly treeInfo: ArrayLike<number>;
   /** `best_iteration`, `best_score`, ... (strings, as XGBoost keeps them). */
   readonly attributes: Readonly<Record<string, string>>;
+  /** The names XGBoost was trained with (`learner.feature_names`); JSON and UBJSON only, when set. */
+  readonly featureNames?: readonly string[];
 }
 
 const invalid = (format: string, problem: string): never => {
@@ -171,6 +173,15 @@ function attributesOf(value: unknown): Record<string, string> {
   return out;
 }
 
+/** `learner.feature_names`: absent or [] when the model was trained without names. */
+function featureNamesOf(value: unknown, format: string): { featureNames?: string[] } {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return {};
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    return invalid(format, 'learner.feature_names is not a list of names');
+  }
+  return { featureNames: value };
+}
+
 function treeOf(value: unknown, index: number, format: string): XgboostTree {
   const where = `trees[${index}]`;
   if (!isObject(value)) return invalid(format, `${where} is not an object`);
@@ -219,6 +230,7 @@ function readDocument(document: unknown, format: XgboostModelFormat): XgboostMod
     numClass: integer(param.num_class, 'learner_model_param.num_class', name, 0),
     numTarget: integer(param.num_target, 'learner_model_param.num_target', name, 1),
     attributes: attributesOf(learner.attributes),
+    ...featureNamesOf(learner.feature_names, name),
   };
   if (booster.name !== 'gbtree') {
     // Refused by the converter with the booster's name; nothing more to read.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../../functions/core/auth/principal.ts';
 import {
@@ -7,7 +9,7 @@ import {
   UnprocessableError,
 } from '../../../../functions/core/errors.ts';
 import { removeAlias, resolveServingVersion, setAlias } from '../../../../functions/core/registry/aliases.ts';
-import { aliasRoutes, pickRoute } from '../../../../functions/core/registry/model-records.ts';
+import { aliasRoutes, pickRoute, sha256Hex } from '../../../../functions/core/registry/model-records.ts';
 import {
   createModel,
   deleteModel,
@@ -68,6 +70,8 @@ const modelInput = {
   teamVisible: false,
 };
 const bytes = new Uint8Array([1, 2, 3]);
+const xgboostFixture = (file: string) =>
+  new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../fixtures/xgboost/${file}`, import.meta.url))));
 
 describe('models', () => {
   it('hides a private model from other users behind 404, shows a team-visible one', async () => {
@@ -131,6 +135,60 @@ describe('registerVersion', () => {
     await createModel(alice, modelInput, deps);
     deps.versions.failNextCreate = true;
     await expect(registerVersion(alice, 'iris', bytes, {}, deps)).rejects.toThrow('write failed');
+    expect(deps.artifacts.objects.size).toBe(0);
+  });
+
+  it('converts an XGBoost file: the ONNX becomes the artifact, the original is kept with its sha256', async () => {
+    // Prepare
+    const deps = { ...setup(), maxModelBytes: 1_000_000 };
+    await createModel(alice, modelInput, deps);
+    const xgboost = xgboostFixture('regression-200.bin');
+    const seen: Uint8Array[] = [];
+    deps.validator = { validate: async (file) => (seen.push(file), acceptingValidator.validate(file)) };
+
+    // Act
+    const version = await registerVersion(alice, 'iris', xgboost, { file: { format: 'xgboost' } }, deps);
+
+    // Assess
+    const onnx = deps.artifacts.objects.get(version.artifactKey) as Uint8Array;
+    expect(seen).toEqual([onnx]);
+    expect(version).toMatchObject({
+      framework: 'xgboost',
+      sizeBytes: onnx.byteLength,
+      sha256: sha256Hex(onnx),
+      sourceFile: {
+        format: 'xgboost',
+        encoding: 'binary',
+        objective: 'reg:squarederror',
+        rounds: 400,
+        featureNames: ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'],
+        sizeBytes: xgboost.byteLength,
+        sha256: sha256Hex(xgboost),
+      },
+    });
+    expect(deps.artifacts.objects.get(version.sourceFile?.key ?? '')).toEqual(xgboost);
+    expect(deps.artifacts.objects.size).toBe(2);
+    await deleteModel(alice, 'iris', deps);
+    expect(deps.artifacts.objects.size).toBe(0);
+  });
+
+  it('removes both files of an XGBoost upload when the version record cannot be written', async () => {
+    // Prepare
+    const deps = { ...setup(), maxModelBytes: 1_000_000 };
+    await createModel(alice, modelInput, deps);
+    deps.versions.failNextCreate = true;
+
+    // Act
+    const registering = registerVersion(
+      alice,
+      'iris',
+      xgboostFixture('regression-200.bin'),
+      { file: { format: 'xgboost' } },
+      deps,
+    );
+
+    // Assess
+    await expect(registering).rejects.toThrow('write failed');
     expect(deps.artifacts.objects.size).toBe(0);
   });
 
