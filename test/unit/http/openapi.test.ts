@@ -265,6 +265,37 @@ describe('buildOpenApiDocument', () => {
     });
   });
 
+  it('documents the model file format and the XGBoost feature names on every way to upload a version', () => {
+    // Prepare
+    const operation = (id: string) =>
+      findOperation(document, routeList.find((r) => r.operationId === id) as RouteDefinition);
+    const bodyOf = (id: string) =>
+      deref<JsonSchema>(
+        document,
+        (operation(id).requestBody as { content: Record<string, { schema: JsonSchema }> }).content[
+          'application/json'
+        ]?.schema as JsonSchema,
+      );
+
+    // Act
+    const bodies = ['registerVersion', 'commitModelUpload'].map(
+      (id) => (bodyOf(id).properties ?? {}) as Record<string, JsonSchema & { description?: string }>,
+    );
+    const query = (operation('registerVersion').parameters ?? [])
+      .map((parameter) => deref<OpenApiParameter>(document, parameter))
+      .filter((parameter) => parameter.in === 'query');
+
+    // Assess
+    for (const properties of bodies) {
+      expect(properties.format).toMatchObject({ enum: ['onnx', 'xgboost'] });
+      expect(String(properties.format?.description)).toMatch(/binary:logistic, multi:softprob/);
+      expect(properties.featureNames).toMatchObject({ type: 'array', items: { type: 'string' } });
+      expect(String(properties.featureNames?.description)).toMatch(/num_feature/);
+    }
+    expect(query.map((parameter) => parameter.name)).toEqual(['format', 'featureNames']);
+    expect(query[1]?.description).toMatch(/Comma-separated/);
+  });
+
   it('documents the problem+json error responses, Retry-After on 429 and x-request-id on every response', () => {
     for (const route of routeList) {
       // Act
