@@ -144,7 +144,12 @@ describe('registerVersion', () => {
     await createModel(alice, modelInput, deps);
     const xgboost = xgboostFixture('regression-200.bin');
     const seen: Uint8Array[] = [];
-    deps.validator = { validate: async (file) => (seen.push(file), acceptingValidator.validate(file)) };
+    deps.validator = {
+      validate: async (file) => {
+        seen.push(file);
+        return acceptingValidator.validate(file);
+      },
+    };
 
     // Act
     const version = await registerVersion(alice, 'iris', xgboost, { file: { format: 'xgboost' } }, deps);
