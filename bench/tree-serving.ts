@@ -5,7 +5,8 @@
  * Flow: generate a binary classifier of 300 trees × 31 leaves over 20 numeric columns (trees grown
  * leaf-wise at random, as a leaf-wise booster's are unbalanced; thresholds from the data) → export
  * it with its feature pipeline (raw columns in, imputation and scaling inside the graph) and, for
- * comparison, alone over the feature matrix → one session each, set up as the platform serves
+ * comparison, alone over the feature matrix, and with the float32 tree-by-tree sum a converted
+ * XGBoost model gets → one session each, set up as the platform serves
  * (OnnxModel: 1 intra-op thread, sequential, all graph optimisations), plus the pipeline export
  * with one intra-op thread per core (onnxruntime splits the rows of a batch between them) → time
  * `session.run` with ready feeds (bench/micro.ts: warm-up, then round-robin runs; the median of
@@ -152,11 +153,18 @@ async function main(): Promise<void> {
   const exports = {
     pipeline: exportPipelineToOnnx(pipeline, model, { modelName: 'tree-serving' }),
     matrix: exportMatrixModelToOnnx(model, { modelName: 'tree-serving-matrix' }),
+    // A converted XGBoost model's graph: leaves summed in float32 tree by tree (CumSum), as XGBoost does.
+    float32Sum: exportPipelineToOnnx(
+      pipeline,
+      { ...model, sumPrecision: 'float32' },
+      { modelName: 'tree-serving-f32' },
+    ),
   };
   const cores = availableParallelism();
   const sessions = {
     pipeline: await ort.InferenceSession.create(exports.pipeline, sessionOptions),
     matrix: await ort.InferenceSession.create(exports.matrix, sessionOptions),
+    float32Sum: await ort.InferenceSession.create(exports.float32Sum, sessionOptions),
     threaded: await ort.InferenceSession.create(exports.pipeline, {
       ...sessionOptions,
       intraOpNumThreads: cores,
@@ -171,6 +179,18 @@ async function main(): Promise<void> {
       { name: `${kind} ${BATCH} rows`, iterations: 30, call: () => sessions[kind].run(batch[kind]) },
     );
   }
+  variants.push(
+    {
+      name: 'pipeline, float32 sum (XGBoost) 1 row',
+      iterations: 2000,
+      call: () => sessions.float32Sum.run(one.pipeline),
+    },
+    {
+      name: `pipeline, float32 sum (XGBoost) ${BATCH} rows`,
+      iterations: 30,
+      call: () => sessions.float32Sum.run(batch.pipeline),
+    },
+  );
   variants.push({
     name: `pipeline ${BATCH} rows, ${cores} threads`,
     iterations: 30,

@@ -41,6 +41,7 @@ import {
   rejectBodySchema,
   reviewBodySchema,
   setAliasBodySchema,
+  sourceFileDownloadSchema,
   updateModelBodySchema,
   uploadParamsSchema,
   uploadSchema,
@@ -473,6 +474,22 @@ export const routes = {
     request: { params: versionParamsSchema },
     responses: { 200: { description: 'The version.', schema: versionSchema } },
     grants: { tables: { models: 'read', modelVersions: 'read' } },
+  }),
+  getVersionSourceFile: route({
+    operationId: 'getVersionSourceFile',
+    method: 'GET',
+    path: '/v1/models/{name}/versions/{version}/source-file',
+    entry: 'functions/http/models/get-source-file.ts',
+    summary:
+      'Where to download the XGBoost file a version was converted from (a presigned GET URL, 15 minutes), with its sha256.',
+    tag: 'Model versions',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: versionParamsSchema },
+    responses: {
+      200: { description: 'The source file and where to get it.', schema: sourceFileDownloadSchema },
+    },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),
   approveVersion: route({
     operationId: 'approveVersion',

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketDefinitions, localBucketName } from '../../infra/definitions/storage.ts';
+import { fixture as onnxFixture } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
 
 const directory = fileURLToPath(new URL('../fixtures/xgboost/', import.meta.url));
@@ -129,6 +130,23 @@ describe('an uploaded XGBoost model predicts what XGBoost predicts', () => {
         .update(await storedBytes(onnx))
         .digest('hex'),
     );
+  });
+
+  it('hands out the original file for download, with its sha256; an ONNX-only version has none (404)', async () => {
+    // Act
+    const source = await t.call('GET', '/v1/models/house-prices/versions/1/source-file', { token: alice });
+    const downloaded = new Uint8Array(await (await fetch(source.json.url)).arrayBuffer());
+
+    // Assess
+    expect(source.status).toBe(200);
+    expect(source.json).toMatchObject({ method: 'GET', format: 'xgboost', encoding: 'json' });
+    expect(downloaded).toEqual(fixture('regression-200.xgb-json'));
+    expect(createHash('sha256').update(downloaded).digest('hex')).toBe(source.json.sha256);
+    await createModel('onnx-only', 'regression');
+    expect((await uploadRaw('onnx-only', onnxFixture('diabetes_linear').bytes, '')).status).toBe(201);
+    const none = await t.call('GET', '/v1/models/onnx-only/versions/1/source-file', { token: alice });
+    expect(none.status).toBe(404);
+    expect(none.json.detail).toMatch(/uploaded as ONNX/);
   });
 
   it('binary file through a presigned upload, feature names given at commit', async () => {

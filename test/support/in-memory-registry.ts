@@ -131,4 +131,7 @@ export class InMemoryArtifacts implements ArtifactStore {
   async presignedUploadUrl(key: string) {
     return `https://uploads.example/${key}`;
   }
+  async presignedDownloadUrl(key: string) {
+    return `https://downloads.example/${key}`;
+  }
 }

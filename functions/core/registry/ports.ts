@@ -71,6 +71,7 @@ export interface ArtifactStore {
   size(key: string): Promise<number | undefined>;
   delete(key: string): Promise<void>;
   presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  presignedDownloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 /** What loading a model file in the runtime tells us; it throws UnprocessableError when it cannot load. */

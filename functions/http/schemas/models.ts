@@ -112,6 +112,24 @@ export const lineageSchema = z.object({
   codeVersion: z.string().optional(),
 });
 
+const sourceFileShape = z.object({
+  format: z.literal('xgboost'),
+  encoding: z.enum(['json', 'ubjson', 'binary']).describe("Which of XGBoost's formats the file is in."),
+  objective: z.string(),
+  rounds: z.int().nonnegative().describe('Boosting rounds served (up to a saved best iteration).'),
+  featureNames: z.array(z.string()).describe("The served inputs, in the model's column order."),
+  sizeBytes: z.int().positive(),
+  sha256: z.string(),
+});
+
+export const sourceFileDownloadSchema = sourceFileShape
+  .extend({
+    url: z.url().describe('GET the file here before `expiresAt`.'),
+    method: z.literal('GET'),
+    expiresAt: isoTimestamp,
+  })
+  .meta({ id: 'ModelSourceFile' });
+
 export const versionSchema = z
   .object({
     modelName: z.string(),
@@ -128,16 +146,7 @@ export const versionSchema = z
     metrics: z.record(z.string(), z.unknown()),
     metadata: z.record(z.string(), z.unknown()),
     lineage: lineageSchema.optional(),
-    sourceFile: z
-      .object({
-        format: z.literal('xgboost'),
-        encoding: z.enum(['json', 'ubjson', 'binary']),
-        objective: z.string(),
-        rounds: z.int().nonnegative(),
-        featureNames: z.array(z.string()),
-        sizeBytes: z.int().positive(),
-        sha256: z.string(),
-      })
+    sourceFile: sourceFileShape
       .optional()
       .describe(
         'The uploaded XGBoost file this version was converted from, kept as uploaded; `sizeBytes` and ' +

@@ -17,6 +17,7 @@ import {
   listModels,
 } from '../../../../functions/core/registry/models.ts';
 import type { ModelValidator } from '../../../../functions/core/registry/ports.ts';
+import { sourceFileDownload } from '../../../../functions/core/registry/source-file.ts';
 import {
   commitUpload,
   registerVersion,
@@ -173,8 +174,29 @@ describe('registerVersion', () => {
     });
     expect(deps.artifacts.objects.get(version.sourceFile?.key ?? '')).toEqual(xgboost);
     expect(deps.artifacts.objects.size).toBe(2);
+    await expect(sourceFileDownload(alice, 'iris', 1, deps)).resolves.toEqual({
+      ...version.sourceFile,
+      key: undefined,
+      url: `https://downloads.example/${version.sourceFile?.key}`,
+      method: 'GET',
+      expiresAt: '2026-11-25T12:15:00.000Z',
+    });
+    await expect(sourceFileDownload(bob, 'iris', 1, deps)).rejects.toThrow(NotFoundError);
     await deleteModel(alice, 'iris', deps);
     expect(deps.artifacts.objects.size).toBe(0);
+  });
+
+  it('has no source file to download for a version uploaded as ONNX (404)', async () => {
+    // Prepare
+    const deps = setup();
+    await createModel(alice, modelInput, deps);
+    await registerVersion(alice, 'iris', bytes, {}, deps);
+
+    // Act
+    const download = sourceFileDownload(alice, 'iris', 1, deps);
+
+    // Assess
+    await expect(download).rejects.toThrow(/uploaded as ONNX/);
   });
 
   it('removes both files of an XGBoost upload when the version record cannot be written', async () => {

@@ -139,6 +139,13 @@ describe('servableModel', () => {
     ],
     ['a linear booster', fixture('gblinear.xgb-json'), /gblinear booster; only gbtree/],
     [
+      'feature_names that are not names',
+      editedJson('regression.xgb-json', (learner) => {
+        learner.feature_names = [1, 2, 3, 4, 5, 6];
+      }),
+      /learner.feature_names is not a list of names/,
+    ],
+    [
       'an ONNX file declared as XGBoost',
       new Uint8Array([8, 7, 18, 3, 0x70, 0x79]),
       /Not a valid XGBoost binary model/,

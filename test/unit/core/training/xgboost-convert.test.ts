@@ -161,6 +161,7 @@ describe('convertXgboostModel', () => {
       // Assess
       expect(model.sumPrecision).toBe('float32');
       expect(largestRelativeGap(values, want)).toBeLessThanOrEqual(1e-6);
+      expect(Array.from(values)).toEqual(want); // in fact bit for bit: the same additions in the same order
     });
 
     it('misses them by more than that with one float64 sum, the way it summed before', () => {
