@@ -251,12 +251,19 @@ describe('refused XGBoost uploads', () => {
     expect(await storedObjects('models/short-names/')).toEqual([]);
   });
 
-  it('refuses an unknown format with 400', async () => {
+  it('refuses an unknown format, and a format in the query of a JSON upload, with 400', async () => {
     // Act
-    const response = await uploadRaw('short-names', fixture('regression-200.bin'), 'format=lightgbm');
+    const unknown = await uploadRaw('short-names', fixture('regression-200.bin'), 'format=lightgbm');
+    const misplaced = await t.call('POST', '/v1/models/short-names/versions?format=xgboost', {
+      token: alice,
+      body: { modelBase64: Buffer.from(fixture('regression-200.bin')).toString('base64') },
+    });
 
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json.detail).toMatch(/query\.format/);
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.detail).toMatch(/query\.format/);
+    expect(misplaced.status).toBe(400);
+    expect(misplaced.json).toMatchObject({ field: 'query.format' });
+    expect(misplaced.json.detail).toMatch(/give format in the body/);
   });
 });
