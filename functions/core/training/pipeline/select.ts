@@ -1,7 +1,8 @@
 /**
  * Step 4, select: the best candidate by the job's metric, exported with its preprocessing as one
  * ONNX graph, and checked in the serving runtime: the graph must answer as the TypeScript model does
- * on the validation rows, sent as a prediction request would send them.
+ * on the validation rows, sent as a prediction request would send them (with the columns
+ * preprocessing dropped, which the model accepts and ignores).
  */
 import { NotFoundError, UnprocessableError } from '../../errors.ts';
 import type { CandidateResult } from '../jobs.ts';
@@ -76,6 +77,7 @@ export async function selectModel(state: StepState, deps: SelectDeps): Promise<S
   const featureSetId = state.featureSetId ?? job.featureSetId ?? '';
   const { pipeline, validation } = await loadFeatureSet(featureSetId, deps);
   const prepared = await loadPrepared(job.jobId, deps);
+  const ignored = prepared.dropped.map((d) => d.column);
   const modelBytes = await deps.store.get(best.modelKey);
   if (modelBytes === undefined) throw new NotFoundError('The chosen model is missing from storage.');
   const model = decodeModel(new TextDecoder().decode(modelBytes));
@@ -83,11 +85,15 @@ export async function selectModel(state: StepState, deps: SelectDeps): Promise<S
     modelName: job.request.modelName,
     targetName: job.request.target,
     producerVersion: FEATURE_CODE_VERSION,
-    ignoredInputs: prepared.dropped.map((d) => d.column),
+    ignoredInputs: ignored,
   });
 
   const expected = predictRaw(model, validation.x, validation.rows);
-  const served = await deps.runtime.predict(onnx, requestRows(prepared, prepared.validation));
+  // Sent as full rows (the dropped columns too, as null): the served model must take what its data had.
+  const dropped = Object.fromEntries(ignored.map((column) => [column, null]));
+  const asSent = requestRows(prepared, prepared.validation);
+  const rows = ignored.length === 0 ? asSent : asSent.map((row) => ({ ...row, ...dropped }));
+  const served = await deps.runtime.predict(onnx, rows);
   const worst = parityGap(expected, served);
   if (!(worst <= PARITY_TOLERANCE)) {
     throw new Error(

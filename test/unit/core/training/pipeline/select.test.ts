@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { onnxServingRuntime } from '../../../../../functions/adapters/onnxruntime/serving-runtime.ts';
+import { prepareForServing } from '../../../../../functions/core/inference/onnx-graph.ts';
 import type { CandidateResult } from '../../../../../functions/core/training/jobs.ts';
 import { features } from '../../../../../functions/core/training/pipeline/features.ts';
 import type { ServingRuntime } from '../../../../../functions/core/training/pipeline/ports.ts';
 import { preprocess } from '../../../../../functions/core/training/pipeline/preprocess.ts';
 import { bestCandidate, selectModel } from '../../../../../functions/core/training/pipeline/select.ts';
 import { train } from '../../../../../functions/core/training/pipeline/train.ts';
-import { createJob, stepDepsWith, trainingRequest } from '../../../../support/training-run.ts';
+import {
+  createJob,
+  separableDataset,
+  stepDepsWith,
+  trainingRequest,
+} from '../../../../support/training-run.ts';
 
 const request = trainingRequest({
   algorithms: ['logistic-regression'],
@@ -31,6 +37,36 @@ describe('select step', () => {
     expect(job?.chosen).toEqual(bestCandidate(job?.candidates ?? [], 'accuracy'));
     expect(deps.store.objects.get(`jobs/${jobId}/model.onnx`)?.byteLength).toBeGreaterThan(0);
     expect(job).toMatchObject({ step: 'select', progress: 92 });
+  });
+
+  it('exports the dropped columns as ignored inputs and checks parity on full rows', async () => {
+    const base = separableDataset(40);
+    const values = new Map(base.table.values);
+    values.set(
+      'site',
+      Array.from({ length: 40 }, () => 'north'),
+    );
+    const types = new Map(base.types);
+    types.set('site', { type: 'categorical', distinct: 1 });
+    const deps = stepDepsWith({
+      table: { ...base.table, columns: [...base.table.columns, 'site'], values },
+      types,
+    });
+    const jobId = await createJob(deps, request);
+    const state = await train(await features(await preprocess({ jobId }, deps), deps), deps);
+    const sent: Record<string, unknown>[] = [];
+    const recording: ServingRuntime = {
+      predict(onnx, rows) {
+        sent.push(...rows);
+        return onnxServingRuntime.predict(onnx, rows);
+      },
+    };
+
+    await selectModel(state, { ...deps, runtime: recording });
+
+    expect(sent[0]).toEqual({ x: expect.any(Number), colour: expect.any(String), site: null });
+    const onnx = deps.store.objects.get(`jobs/${jobId}/model.onnx`) ?? new Uint8Array();
+    expect(prepareForServing(onnx).serving.ignoredInputs).toEqual(['site']);
   });
 
   it('refuses a graph whose answers differ from the trained model, and stores no model', async () => {
