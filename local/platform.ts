@@ -110,6 +110,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       root: repositoryRoot,
       workflows: workflowList,
       region: LOCAL_REGION,
+      // Executions outlive the process: those it left running end at the next start, failing their jobs.
+      dataDir: join(dataDir, 'step-functions'),
     });
     closers.push(() => stepFunctions.close());
 
@@ -137,6 +139,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ...options.functionEnvironment,
     };
     Object.assign(process.env, environment);
+    // Ends the jobs of executions the last run of the platform left running, before the API opens.
+    await stepFunctions.startSendingEndEvents();
 
     const gateway = await LocalApiGateway.start({
       routes: routeList,

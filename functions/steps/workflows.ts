@@ -31,6 +31,20 @@ export interface WorkflowParameter {
   readonly local: string;
 }
 
+/** EventBridge's detail-type for an execution's status change (source `aws.states`). */
+export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
+
+/**
+ * The function sent the "Step Functions Execution Status Change" event when an execution ends with one
+ * of `statuses`: on AWS through an EventBridge rule on the state machine, locally by the local Step
+ * Functions, which also ends (ABORTED) the executions a stopped process left running. For what the
+ * ASL's Catch cannot see: a timeout, an abort, a failure of the failure path itself.
+ */
+export interface ExecutionEndTask extends WorkflowTask {
+  /** The end statuses it is sent (the EventBridge rule's `detail.status`). */
+  readonly statuses: readonly ('SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED')[];
+}
+
 /**
  * A Task state calling an AWS service other than Lambda. The local Step Functions cannot run it: it
  * accepts the state (so the ASL validates and loads) but fails it if an execution ever reaches it,
@@ -54,6 +68,7 @@ export interface WorkflowDefinition {
   readonly parameters?: Readonly<Record<string, WorkflowParameter>>;
   /** State name → the service it calls. */
   readonly serviceTasks?: Readonly<Record<string, ServiceTask>>;
+  readonly onExecutionEnd?: ExecutionEndTask;
 }
 
 const jobAndData = {
@@ -160,6 +175,13 @@ export const workflows = {
         resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync',
         localNote: 'Reached only above SageMakerThresholdRows training rows, which is out of reach locally.',
       },
+    },
+    onExecutionEnd: {
+      entry: 'functions/steps/execution-ended.ts',
+      description:
+        'Fails the job of an execution that ended (failed, timed out, aborted) with the job active.',
+      statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+      grants: { tables: { trainingJobs: 'readWrite' } },
     },
   },
 } as const satisfies Record<string, WorkflowDefinition>;

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import aslValidator from 'asl-validator';
 import type { WorkflowDefinition, WorkflowTask } from '../../functions/steps/workflows.ts';
+import type { InvocableFunction } from './lambda-runtime.ts';
 
 /** The optimized Lambda integration: the task's `Parameters` hold `{FunctionName, Payload}`. */
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -50,6 +51,8 @@ export interface LoadedWorkflow {
   readonly tasks: ReadonlyMap<string, TaskBinding>;
   /** States with a `Retry` field, whose retry intervals the local runner shortens. */
   readonly retryableStates: readonly string[];
+  /** The workflow's `onExecutionEnd` function, sent the status change event of executions that end so. */
+  readonly executionEndFunction?: InvocableFunction;
 }
 
 export interface LoadWorkflowOptions {
@@ -181,7 +184,22 @@ export async function loadWorkflow(options: LoadWorkflowOptions): Promise<Loaded
     tasks.set(name, binding);
   });
 
-  return { workflow, file, definition, functions, tasks, retryableStates };
+  const endTask = workflow.onExecutionEnd;
+  const endName = localFunctionName(workflow, 'ExecutionEnded');
+  const executionEndFunction = endTask && {
+    arn: `arn:aws:lambda:${options.region}:${options.accountId}:function:${endName}`,
+    name: endName,
+    task: endTask,
+  };
+  return {
+    workflow,
+    file,
+    definition,
+    functions,
+    tasks,
+    retryableStates,
+    ...(executionEndFunction ? { executionEndFunction } : {}),
+  };
 }
 
 function bindTask(

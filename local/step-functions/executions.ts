@@ -1,10 +1,15 @@
 /**
  * Executions of the local state machines, run in the background of this process by
  * aws-local-stepfunctions with every Task state overridden to call the workflow's handler in-process.
+ * Retry intervals are shortened (the ASL's `MaxAttempts` still holds).
  *
- * Executions live in memory only and are gone when the process stops: the state of a job is the job
- * row's business (DynamoDB), not the workflow engine's, so nothing of the platform reads an
- * execution after a restart. Retry intervals are shortened (the ASL's `MaxAttempts` still holds).
+ * With a store, every execution is written to disk as it starts and as it ends. A run cannot outlive
+ * its process, so at the next start the executions that were still running are ended (ABORTED, "the
+ * local platform stopped during the execution"). An execution that ends with a status its workflow's
+ * `onExecutionEnd` function is sent (FAILED, TIMED_OUT, ABORTED for training) gets EventBridge's
+ * status change event delivered to that function, as the deployed EventBridge rule does: that is what
+ * ends a job whose execution died. A delivery is recorded as pending until the function has taken it,
+ * so one a stop interrupted is made at the next start.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -17,8 +22,10 @@ import {
 } from 'aws-local-stepfunctions';
 import type { LoadedWorkflow, LocalFunction, TaskBinding } from './definitions.ts';
 import { StepFunctionsError } from './errors.ts';
+import type { ExecutionStore } from './execution-store.ts';
 import type { LocalLambdaRuntime } from './lambda-runtime.ts';
 import { LambdaInvocationFailure } from './lambda-runtime.ts';
+import { executionStatusChangeEvent } from './status-events.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -51,7 +58,23 @@ export interface ExecutionRunnerOptions {
   readonly roleArn: string;
   /** Milliseconds between retries of any `Retry` field. */
   readonly retryIntervalMs: number;
+  /** The state machines by ARN: an execution's workflow, for its `onExecutionEnd` function. */
+  readonly stateMachines: ReadonlyMap<string, LocalStateMachine>;
+  /** Keeps executions across restarts; without one they live in this process only. */
+  readonly store?: ExecutionStore;
+  /** Where failed event deliveries and unreadable stored executions are reported. */
+  readonly onError: (error: unknown) => void;
 }
+
+/** The error of an execution ended because the process that ran it stopped. */
+export const INTERRUPTED_ERROR = 'Local.PlatformStopped';
+export const INTERRUPTED_CAUSE = 'The local platform stopped during the execution.';
+
+/** Attempts at delivering an end event before it waits for the next start. */
+const DELIVERY_ATTEMPTS = 3;
+const DELIVERY_BACKOFF_MS = 200;
+/** Ended executions are kept this long on disk, as Step Functions keeps them (90 days). */
+const RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 /**
  * Thrown by a task override once its execution is stopped, so that a retry after the abort starts no
@@ -75,9 +98,67 @@ export class ExecutionRunner {
   readonly #options: ExecutionRunnerOptions;
   readonly #executions = new Map<string, MutableExecution>();
   readonly #aborts = new Map<string, () => void>();
+  /** Executions whose end event is still to be delivered, by ARN. */
+  readonly #pendingEvents = new Set<string>();
+  readonly #deliveries = new Set<Promise<void>>();
+  #sendingEvents = false;
 
   constructor(options: ExecutionRunnerOptions) {
     this.#options = options;
+    const { store } = options;
+    if (store === undefined) return;
+    const records = store.load((file, error) =>
+      options.onError(new Error(`Skipped the unreadable execution record ${file}`, { cause: error })),
+    );
+    const oldest = Date.now() - RETENTION_MS;
+    for (const { execution, endEvent } of records) {
+      if (endEvent !== 'pending' && execution.stopDate !== undefined && execution.stopDate < oldest) {
+        store.remove(execution.executionArn);
+        continue;
+      }
+      this.#executions.set(execution.executionArn, { ...execution });
+      if (endEvent === 'pending') this.#pendingEvents.add(execution.executionArn);
+    }
+  }
+
+  /**
+   * Ends, as ABORTED, the stored executions that were running when the process that ran them stopped
+   * (no run of this process has them). Their end events wait for `startSendingEndEvents`.
+   * @returns how many it ended.
+   */
+  endInterrupted(): number {
+    let ended = 0;
+    for (const execution of this.#executions.values()) {
+      if (execution.status !== 'RUNNING' || this.#aborts.has(execution.executionArn)) continue;
+      this.#finish(execution, 'ABORTED', { error: INTERRUPTED_ERROR, cause: INTERRUPTED_CAUSE });
+      ended += 1;
+    }
+    return ended;
+  }
+
+  /**
+   * Delivers the end events still pending (executions ended by `endInterrupted`, deliveries a stop
+   * interrupted), then each one as its execution ends. Call it once the functions' environment is set:
+   * the handlers run in this process and read it.
+   */
+  async startSendingEndEvents(): Promise<void> {
+    this.#sendingEvents = true;
+    await Promise.all(
+      [...this.#pendingEvents].map((arn) => {
+        const execution = this.#executions.get(arn);
+        return execution ? this.#deliver(execution) : Promise.resolve();
+      }),
+    );
+  }
+
+  /** Resolves when every end event being delivered has been, or after `timeoutMs`. */
+  async deliveriesSettled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((done) => {
+      timer = setTimeout(done, timeoutMs);
+    });
+    await Promise.race([Promise.all([...this.#deliveries]), timeout]);
+    clearTimeout(timer);
   }
 
   /**
@@ -111,6 +192,7 @@ export class ExecutionRunner {
       status: 'RUNNING',
     };
     this.#executions.set(executionArn, execution);
+    this.#save(execution);
 
     const { loaded } = stateMachine;
     const options: RunOptions = {
@@ -175,10 +257,12 @@ export class ExecutionRunner {
       .map((e) => ({ ...e }));
   }
 
-  /** Aborts every running execution (on shutdown). */
-  abortAll(cause: string): void {
+  /** Aborts every running execution (on shutdown), as the process going away would. */
+  abortAll(): void {
     for (const execution of this.#executions.values()) {
-      if (execution.status === 'RUNNING') this.stop(execution.executionArn, undefined, cause);
+      if (execution.status === 'RUNNING') {
+        this.stop(execution.executionArn, INTERRUPTED_ERROR, INTERRUPTED_CAUSE);
+      }
     }
   }
 
@@ -221,6 +305,53 @@ export class ExecutionRunner {
     if (execution.status !== 'RUNNING') return;
     Object.assign(execution, details, { status, stopDate: Date.now() });
     this.#aborts.delete(execution.executionArn);
+    const { loaded } = this.#options.stateMachines.get(execution.stateMachineArn) ?? {};
+    const wantsEvent =
+      loaded?.executionEndFunction !== undefined && loaded.workflow.onExecutionEnd?.statuses.includes(status);
+    if (wantsEvent) this.#pendingEvents.add(execution.executionArn);
+    this.#save(execution);
+    if (wantsEvent && this.#sendingEvents) void this.#deliver(execution);
+  }
+
+  #save(execution: Execution): void {
+    const endEvent = this.#pendingEvents.has(execution.executionArn)
+      ? 'pending'
+      : execution.status === 'RUNNING'
+        ? 'none'
+        : 'delivered';
+    this.#options.store?.save({ execution: { ...execution }, endEvent });
+  }
+
+  /** Sends the end event to the workflow's `onExecutionEnd` function, retrying a few times. */
+  #deliver(execution: Execution): Promise<void> {
+    const delivery = (async () => {
+      const { loaded } = this.#options.stateMachines.get(execution.stateMachineArn) ?? {};
+      const fn = loaded?.executionEndFunction;
+      if (fn === undefined) return;
+      const event = executionStatusChangeEvent(execution);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await this.#options.runtime.invoke(fn, event);
+          break;
+        } catch (error) {
+          if (attempt >= DELIVERY_ATTEMPTS) {
+            this.#options.onError(
+              new Error(
+                `The end event of ${execution.executionArn} was not delivered to ${fn.name}; the next start tries again.`,
+                { cause: error },
+              ),
+            );
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, DELIVERY_BACKOFF_MS * attempt));
+        }
+      }
+      this.#pendingEvents.delete(execution.executionArn);
+      this.#save(execution);
+    })();
+    this.#deliveries.add(delivery);
+    void delivery.finally(() => this.#deliveries.delete(delivery));
+    return delivery;
   }
 }
 

@@ -14,6 +14,9 @@ import type { LocalFunction } from './definitions.ts';
 
 type StepHandler = (event: unknown, context: Context) => unknown;
 
+/** What invoking a function needs: a workflow task, or a workflow's `onExecutionEnd` function. */
+export type InvocableFunction = Pick<LocalFunction, 'arn' | 'name' | 'task'>;
+
 /** PlatformFunction's defaults, for tasks that set no function settings. */
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const DEFAULT_MEMORY_MB = 512;
@@ -75,7 +78,7 @@ export class LocalLambdaRuntime {
    * Invokes `fn` with `payload`; resolves to the handler's result, rejects with a
    * `LambdaInvocationFailure` when the handler (or its module) throws.
    */
-  invoke(fn: LocalFunction, payload: unknown): Promise<unknown> {
+  invoke(fn: InvocableFunction, payload: unknown): Promise<unknown> {
     const invocation = this.#invoke(fn, payload);
     const tracked = invocation.catch(() => undefined);
     this.#inFlight.add(tracked);
@@ -93,7 +96,7 @@ export class LocalLambdaRuntime {
     clearTimeout(timer);
   }
 
-  async #invoke(fn: LocalFunction, payload: unknown): Promise<unknown> {
+  async #invoke(fn: InvocableFunction, payload: unknown): Promise<unknown> {
     let handler: StepHandler;
     try {
       handler = await this.#load(fn.task.entry);

@@ -5,7 +5,8 @@
  * (`functions/steps/workflows.ts`) is a state machine running the same ASL file CDK deploys, with every
  * `${...}` placeholder bound to the task's handler module, invoked in-process.
  *
- * Executions are kept in memory (see `executions.ts`): what a job did is in its job row.
+ * Executions are kept in memory, and with a `dataDir` on disk too (see `executions.ts`): those a
+ * stopped process left running are ended at the next start, and their end events delivered.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import { BodyTooLargeError, parseJsonBody, readBody as readBoundedBody, sendJson
 import { runOperation } from './api.ts';
 import { loadWorkflow } from './definitions.ts';
 import { StepFunctionsError } from './errors.ts';
+import { ExecutionStore } from './execution-store.ts';
 import { createStateMachine, ExecutionRunner, type LocalStateMachine } from './executions.ts';
 import { LocalLambdaRuntime } from './lambda-runtime.ts';
 
@@ -38,6 +40,11 @@ export interface LocalStepFunctionsOptions {
   readonly closeGraceMs?: number;
   /** Where unexpected server errors are reported; default stderr. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Where executions are kept across restarts. Without it they live in this process only, and none
+   * is ended at start.
+   */
+  readonly dataDir?: string;
 }
 
 /** The platform's environment variables that point it at this server. */
@@ -175,11 +182,17 @@ export class LocalStepFunctions {
     }
 
     const runtime = new LocalLambdaRuntime(options.root);
+    const onError = options.onError ?? ((error: unknown) => console.error('Local Step Functions:', error));
     const runner = new ExecutionRunner({
       runtime,
       roleArn: `arn:aws:iam::${accountId}:role/local-step-functions`,
       retryIntervalMs: options.retryIntervalMs ?? 10,
+      stateMachines: new Map(stateMachines.map((sm) => [sm.arn, sm])),
+      ...(options.dataDir === undefined ? {} : { store: new ExecutionStore(options.dataDir) }),
+      onError,
     });
+    // Their runs died with the process that held them; their end events wait for startSendingEndEvents.
+    runner.endInterrupted();
 
     let instance: LocalStepFunctions | undefined;
     const server = createServer((request, response) => {
@@ -226,8 +239,17 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Stops listening, aborts every running execution and waits (up to `closeGraceMs`) for handlers that
-   * were running. Safe to call twice.
+   * Sends each workflow's `onExecutionEnd` function the status change events still pending (the
+   * executions a stopped process left running, ended at `create`), then each one as it happens. Call it
+   * once the functions' environment is set: they run in this process and read it.
+   */
+  startSendingEndEvents(): Promise<void> {
+    return this.#runner.startSendingEndEvents();
+  }
+
+  /**
+   * Stops listening, aborts every running execution (sending their end events) and waits (up to
+   * `closeGraceMs`) for the deliveries and the handlers that were running. Safe to call twice.
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
@@ -235,7 +257,8 @@ export class LocalStepFunctions {
         this.#server.close(() => resolve());
         this.#server.closeAllConnections();
       });
-      this.#runner.abortAll('The local Step Functions server was closed.');
+      this.#runner.abortAll();
+      await this.#runner.deliveriesSettled(this.#closeGraceMs);
       await this.#runtime.settled(this.#closeGraceMs);
     })();
     return this.#closing;

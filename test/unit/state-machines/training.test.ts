@@ -454,6 +454,10 @@ describe('training workflow on the local platform', () => {
       runtime,
       roleArn: 'arn:aws:iam::123456789012:role/local',
       retryIntervalMs: 0,
+      stateMachines: new Map(),
+      onError: (error) => {
+        throw error;
+      },
     });
     const machine = createStateMachine(
       'arn:aws:states:us-east-1:123456789012:stateMachine:Training',
