@@ -1,18 +1,29 @@
 /**
  * Every workflow step handler is built here: validate the state the workflow passes in, run one
- * step, and classify failures for the ASL's Retry: errors the AWS SDK marks retryable (throttling,
- * 5xx, timeouts) become `TransientError`, which the workflow retries with backoff; anything else
- * keeps its name and reaches the Catch that records it on the job.
+ * step, and classify failures for the ASL: errors the AWS SDK marks retryable (throttling, 5xx,
+ * timeouts) become `TransientError`, which the workflow retries with backoff; a refusal of the user's
+ * data or request becomes `UserDataError`, which the Catch records on the job without failing the
+ * execution (no platform alarm); anything else keeps its name, is recorded on the job the same way
+ * and fails the execution, which alarms.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod';
+import { isUserCaused, USER_DATA_ERROR } from '#core/training/failure-kind.ts';
 import { logger } from '#observability';
 
 export class TransientError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'TransientError';
+  }
+}
+
+/** The user's data or request cannot be trained on; the message is the reason the job shows. */
+export class UserDataError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = USER_DATA_ERROR;
   }
 }
 
@@ -39,6 +50,10 @@ export function stepHandler<S extends z.ZodType, R>(
         if (isTransient(error)) {
           logger.warn('Transient failure; the workflow will retry', { error: error as Error });
           throw new TransientError(`${name}: ${(error as Error).message}`, { cause: error });
+        }
+        if (isUserCaused(error)) {
+          logger.info("Step refused the user's data", { error: error as Error });
+          throw new UserDataError((error as Error).message, { cause: error });
         }
         logger.info('Step failed', { error: error as Error });
         throw error;

@@ -4,6 +4,7 @@
  * version on raw rows.
  */
 import { readFileSync } from 'node:fs';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
 
@@ -114,6 +115,21 @@ describe('training jobs through the local API', () => {
     expect(job.error.step).toBe('preprocess');
     expect(job.error.reason).toMatch(/single class/);
     expect((await t.call('GET', '/v1/models/never', { token: alice })).status).toBe(404);
+    // The user's data, not a platform fault: the execution does not count among failed ones (alarmed on).
+    const sfn = new SFNClient({
+      region: 'us-east-1',
+      endpoint: t.platform.environment.AWS_ENDPOINT_URL_SFN,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const stateMachineArn = t.platform.environment.TRAINING_STATE_MACHINE_ARN ?? '';
+    const execution = await sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${job.jobId}`,
+      }),
+    );
+    sfn.destroy();
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}').error.Error).toBe('UserDataError');
   });
 
   it('refuses a target the dataset does not have, and another owner’s dataset', async () => {

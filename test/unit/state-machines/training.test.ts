@@ -176,6 +176,27 @@ describe('training workflow', () => {
     },
   );
 
+  it.each(steps)(
+    "records a refusal of the user's data when %s throws UserDataError, and ends the execution succeeded",
+    async (step) => {
+      // Act
+      const { calls, path, outcome } = await run({
+        [step]: () => {
+          throw namedError('UserDataError', '"label" has a single class; nothing to learn.');
+        },
+      });
+
+      // Assess
+      expect(path).toEqual([...steps.slice(0, steps.indexOf(step) + 1), 'MarkJobFailed']);
+      expect(calls.at(-1)?.payload.error.Error).toBe('UserDataError');
+      // Not a platform fault: the execution does not count among failed executions (the alarm's metric).
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect(outcome.status === 'SUCCEEDED' && outcome.output).toMatchObject({
+        error: { Error: 'UserDataError' },
+      });
+    },
+  );
+
   it('retries recording the failure on any error', async () => {
     // Act
     const { path, outcome } = await run({
