@@ -4,7 +4,8 @@
  * synthesizing, for the infra tests; run as the main module (the `cdk` CLI) it synthesizes.
  *
  * Context: `stage` (default `dev`), `corsOrigins` (a list, or a comma-separated string on the
- * command line: `cdk synth -c corsOrigins=https://a.example,https://b.example`).
+ * command line: `cdk synth -c corsOrigins=https://a.example,https://b.example`), `alarmEmail` (an
+ * address subscribed to the alarm topic: `cdk deploy -c alarmEmail=ops@example.com`).
  *
  * The stacks are environment-agnostic (no account or region): nothing here looks anything up, so
  * synth works without credentials, and `cdk deploy` deploys to the profile's account and region.
@@ -67,6 +68,16 @@ function readCorsOrigins(app: App): string[] {
   return origins;
 }
 
+function readAlarmEmail(app: App): string | undefined {
+  const raw: unknown = app.node.tryGetContext('alarmEmail');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const email = String(raw).trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new Error(`Context "alarmEmail": ${JSON.stringify(raw)} is not an email address`);
+  }
+  return email;
+}
+
 /**
  * @example
  * const { app, api } = buildPlatformApp({ context: { stage: 'test', 'aws:cdk:bundling-stacks': [] } });
@@ -76,6 +87,7 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
   const app = new App({ ...props, context: { ...requiredFeatureFlags, ...props.context } });
   const stage = readStage(app);
   const prefix = `MlPlatform-${stage}`;
+  const alarmEmail = readAlarmEmail(app);
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     description: `ML platform (${stage}): tables, buckets and user pool`,
@@ -87,6 +99,7 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
     stage,
     serviceVersion: readServiceVersion(),
     corsAllowedOrigins: readCorsOrigins(app),
+    ...(alarmEmail ? { alarmEmail } : {}),
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -11,16 +11,26 @@
  * functions receive it (and the grants to start and stop executions) without depending on the state
  * machine, whose definition depends on the workflow's functions, which receive the same environment.
  * No dependency cycle, and the ARN does not change when the state machine is replaced.
+ *
+ * A workflow with an `onExecutionEnd` function gets an EventBridge rule on its state machine's
+ * "Step Functions Execution Status Change" events with those statuses (training: FAILED, TIMED_OUT,
+ * ABORTED), targeting that function, retried by EventBridge and dead-lettered to an encrypted queue:
+ * a timeout or an abort skips the ASL's Catch, and this is what ends the job then.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowGrant } from '#http/routes.ts';
 import { sageMakerKeys } from '../../functions/core/training/pipeline/sagemaker-keys.ts';
 import {
+  EXECUTION_STATUS_CHANGE,
+  type ExecutionEndTask,
   type WorkflowDefinition,
   type WorkflowTask,
   workflows as workflowTable,
@@ -141,6 +151,15 @@ export class PlatformWorkflow extends Construct {
   readonly functions: readonly PlatformFunction[];
   /** The value substituted for each parameter placeholder (tokens for what the infrastructure makes). */
   readonly parameterValues: Readonly<Record<string, string>>;
+  /**
+   * The workflow's `onExecutionEnd` function, its rule and its dead-letter queue. Not among
+   * `functions`: the state machine may not invoke it.
+   */
+  readonly executionEnd?: {
+    readonly function: PlatformFunction;
+    readonly rule: Rule;
+    readonly deadLetterQueue: Queue;
+  };
 
   #sageMakerTraining: SageMakerTraining | undefined;
 
@@ -199,6 +218,9 @@ export class PlatformWorkflow extends Construct {
       }
     }
     if (services.length > 0) this.sageMaker(props).grantRunJobs(this.stateMachine.role);
+    if (workflow.onExecutionEnd) {
+      this.executionEnd = this.addExecutionEnd(workflow.onExecutionEnd, props, logRetention);
+    }
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -252,6 +274,38 @@ export class PlatformWorkflow extends Construct {
       throw new Error(`Workflow ${props.workflow.id} has no parameter ${unknown.join(', ')}.`);
     }
     return values;
+  }
+
+  /** The rule sending the state machine's ends with the task's statuses to the task's function. */
+  private addExecutionEnd(task: ExecutionEndTask, props: PlatformWorkflowProps, logRetention: RetentionDays) {
+    const id = `${props.workflow.id}ExecutionEnded`;
+    const fn = this.addTask(id, task, props, logRetention);
+    const deadLetterQueue = new Queue(this, 'ExecutionEndDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the dead-letter queue of the execution-end rule's target: events EventBridge could not deliver land here, and an alarm watches its depth.",
+    });
+    const rule = new Rule(this, 'ExecutionEndRule', {
+      description: `${props.workflow.id} executions that end ${task.statuses.join(', ')} → ${fn.node.id}`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: [EXECUTION_STATUS_CHANGE],
+        detail: { stateMachineArn: [props.arns.stateMachineArn], status: [...task.statuses] },
+      },
+      targets: [
+        new LambdaFunction(fn, {
+          deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+    return { function: fn, rule, deadLetterQueue };
   }
 
   private addTask(

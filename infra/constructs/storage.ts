@@ -60,6 +60,8 @@ function buildTable(scope: Construct, definition: TableDefinition): TableV2 {
     billing: Billing.onDemand(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: TableEncryptionV2.awsManagedKey(),
+    // Retain keeps a table when its stack goes; this keeps it from a delete call or console click too.
+    deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
 }

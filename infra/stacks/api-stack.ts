@@ -15,6 +15,8 @@ import { allWorkflowArns, PlatformPipeline } from '../constructs/pipeline.ts';
 export interface ApiStackProps extends StackProps, Omit<PlatformApiProps, 'workflows'> {
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
+  /** Subscribed to the alarm topic (context `alarmEmail`). */
+  readonly alarmEmail?: string;
 }
 
 export class ApiStack extends Stack {
@@ -48,7 +50,10 @@ export class ApiStack extends Stack {
     });
     this.observability = new PlatformObservability(this, 'Observability', {
       httpApi: this.api.httpApi,
-      functions: [...this.api.functions, ...this.pipeline.functions],
+      accessLogs: this.api.accessLogs,
+      functions: this.api.functions,
+      workflows: Object.values(this.pipeline.workflows),
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 

@@ -28,8 +28,11 @@ const publicRouteKeys = [
   'GET /v2/health/live',
   'GET /v2/health/ready',
 ];
-/** The workflows' task functions (infra/constructs/pipeline.ts), in this stack too. */
-const taskCount = workflowList.reduce((count, workflow) => count + Object.keys(workflow.tasks).length, 0);
+/** The workflows' task and execution-end functions (infra/constructs/pipeline.ts), in this stack too. */
+const taskCount = workflowList.reduce(
+  (count, workflow) => count + Object.keys(workflow.tasks).length + (workflow.onExecutionEnd ? 1 : 0),
+  0,
+);
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -393,12 +396,16 @@ describe('PlatformApi CORS', () => {
 });
 
 describe('PlatformObservability', () => {
-  it('sends an alarm per function and one on API 5xx to an encrypted, TLS-only topic', () => {
+  const alarmsOf = () =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, any> }[];
+  const training = () => platform.api.pipeline.workflows.training;
+
+  it('sends every alarm to an encrypted, TLS-only topic, with an email subscription only when asked', () => {
     // Prepare
     const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0] as string;
 
     // Act
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const withEmail = synthesize({ alarmEmail: 'ops@example.com' }).template;
 
     // Assess
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
@@ -409,12 +416,113 @@ describe('PlatformObservability', () => {
         ]),
       },
     });
-    expect(alarms).toHaveLength(routeList.length + 2 + taskCount);
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(
-      routeList.length + 1 + taskCount,
-    );
-    expect(alarms.filter((a) => a.Properties.MetricName === '5xx')).toHaveLength(1);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    for (const alarm of alarmsOf()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    withEmail.resourceCountIs('AWS::SNS::Subscription', 1);
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('AlarmTopic') },
+    });
+    expect(() => synthesize({ alarmEmail: 'not an address' })).toThrow(/alarmEmail/);
+  });
+
+  it("alarms on each API function's errors and on API 5xx, not on the workflow steps' errors", () => {
+    // Prepare
+    const stepIds = new Set(training().functions.map((fn) => logicalId(fn)));
+    const endFunctionId = logicalId(training().executionEnd?.function as PlatformFunction);
+
+    // Act
+    const errorAlarms = alarmsOf().filter((a) => a.Properties.MetricName === 'Errors');
+    const watched = errorAlarms.map((a) => a.Properties.Dimensions[0].Value.Ref as string);
+
+    // Assess
+    expect(errorAlarms).toHaveLength(routeList.length + 1 + 1);
+    expect(watched.filter((id) => stepIds.has(id))).toEqual([]);
+    expect(watched).toContain(endFunctionId);
+    expect(alarmsOf().filter((a) => a.Properties.MetricName === '5xx')).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])(
+    'alarms on %s of each state machine, at the first one',
+    (metricName) => {
+      // Prepare
+      const stateMachineId = logicalId(training().stateMachine);
+
+      // Act
+      const alarms = alarmsOf().filter((a) => a.Properties.MetricName === metricName);
+
+      // Assess
+      expect(alarms).toHaveLength(workflowList.length);
+      expect(alarms[0]?.Properties).toMatchObject({
+        Namespace: 'AWS/States',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineId } }],
+      });
+    },
+  );
+
+  it('alarms on the dead letters of the execution-end rule', () => {
+    // Prepare
+    const queueId = logicalId(training().executionEnd?.deadLetterQueue as IConstruct);
+
+    // Act
+    const alarms = alarmsOf().filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+
+    // Assess
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+  });
+
+  it('alarms on throttles of every function of the stack, at most 10 functions per alarm', () => {
+    // Prepare
+    const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
+
+    // Act
+    const alarms = alarmsOf().filter((a) =>
+      (a.Properties.Metrics ?? []).some((m: any) => m.MetricStat?.Metric.MetricName === 'Throttles'),
+    );
+    const watched = alarms.flatMap((a) =>
+      a.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => {
+        expect(m.MetricStat).toMatchObject({ Stat: 'Sum', Period: 300 });
+        return m.MetricStat.Metric.Dimensions[0].Value.Ref as string;
+      }),
+    );
+
+    // Assess
+    expect(alarms).toHaveLength(Math.ceil(functionIds.length / 10));
+    for (const alarm of alarms) {
+      const expression = alarm.Properties.Metrics.find((m: any) => m.Expression);
+      expect(expression.Expression).toMatch(/^SUM\(\[/);
+      expect(expression.ReturnData).not.toBe(false);
+      expect(alarm.Properties).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
+    }
+    expect([...watched].sort()).toEqual([...functionIds].sort());
+  });
+
+  it('counts the requests the API stage throttled from its access logs, and alarms on them', () => {
+    // Act
+    const filters = template.findResources('AWS::Logs::MetricFilter');
+    const alarm = alarmsOf().find((a) => a.Properties.MetricName === 'ApiThrottledRequests');
+
+    // Assess
+    expect(Object.values(filters)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logicalId(platform.api.api.accessLogs) },
+      FilterPattern: '{ ($.status = "429") && ($.integrationLatency = "-") }',
+      MetricTransformations: [
+        { MetricNamespace: 'MlPlatform', MetricName: 'ApiThrottledRequests', MetricValue: '1' },
+      ],
+    });
+    expect(alarm?.Properties).toMatchObject({ Namespace: 'MlPlatform', Statistic: 'Sum', Threshold: 10 });
   });
 });

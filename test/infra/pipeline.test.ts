@@ -214,6 +214,108 @@ describe('PlatformWorkflow state machine', () => {
   );
 });
 
+describe('PlatformWorkflow execution-end rule', () => {
+  const withEnd = workflowEntries.filter(([, workflow]) => workflow.onExecutionEnd !== undefined);
+
+  it('is declared for the training workflow, for the ends its Catch cannot see', () => {
+    expect(workflows.training.onExecutionEnd.statuses).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+  });
+
+  it.each(withEnd)(
+    "sends %s's status changes with the end statuses to its function, retried, then dead-lettered",
+    (name, workflow) => {
+      // Prepare
+      const end = workflowConstruct(name).executionEnd;
+      const fnId = logicalId(end?.function as PlatformFunction);
+      const queueId = logicalId(end?.deadLetterQueue as IConstruct);
+
+      // Act
+      const rule = resources[logicalId(end?.rule as IConstruct)]?.Properties;
+
+      // Assess
+      expect(rule).toMatchObject({
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: {
+            stateMachineArn: [arnJoin('stateMachine', `MlPlatform-test-${workflow.id}`)],
+            status: [...(workflow.onExecutionEnd?.statuses ?? [])],
+          },
+        },
+      });
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+        }),
+      ]);
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalId(end?.rule as IConstruct), 'Arn'] },
+      });
+    },
+  );
+
+  it.each(withEnd)('keeps the dead letters of %s encrypted, TLS-only, for 14 days', (name) => {
+    // Prepare
+    const queue = workflowConstruct(name).executionEnd?.deadLetterQueue as IConstruct;
+
+    // Act
+    const properties = resources[logicalId(queue)]?.Properties;
+    const policies = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::SQS::QueuePolicy' && JSON.stringify(r.Properties.Queues).includes(logicalId(queue)),
+    );
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+    // Assess
+    expect(properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'events.amazonaws.com' },
+      }),
+    );
+  });
+
+  it.each(withEnd)(
+    "lets %s's end function update the jobs table only, and keeps it out of the state machine's reach",
+    (name) => {
+      // Prepare
+      const built = workflowConstruct(name);
+      const fn = built.executionEnd?.function as PlatformFunction;
+      const { tables, buckets } = platform.stateful.storage;
+
+      // Act
+      const onJobs = statementsOn(fn, tables.trainingJobs.table).flatMap(actionsOf);
+      const onOtherTables = Object.entries(tables)
+        .filter(([table]) => table !== 'trainingJobs')
+        .flatMap(([, t]) => statementsOn(fn, t.table));
+      const onBuckets = Object.values(buckets).flatMap((b) => statementsOn(fn, b.bucket));
+      const invokable = JSON.stringify(
+        statementsOfRole(built.stateMachine.role).filter((st) =>
+          actionsOf(st).includes('lambda:InvokeFunction'),
+        ),
+      );
+
+      // Assess
+      expect(onJobs).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+      expect(onOtherTables).toEqual([]);
+      expect(onBuckets).toEqual([]);
+      expect(invokable).not.toContain(logicalId(fn));
+      expect(resources[logicalId(fn)]?.Properties.Handler).toBeDefined();
+    },
+  );
+});
+
 describe('PlatformWorkflow task functions', () => {
   const tasks = workflowEntries.flatMap(([name, workflow]) =>
     Object.entries(workflow.tasks).map(

@@ -23,7 +23,7 @@ beforeAll(() => {
 }, 120_000);
 
 describe('PlatformStorage tables', () => {
-  it('builds one on-demand, retained, encrypted table with point-in-time recovery per definition', () => {
+  it('builds one on-demand, retained, deletion-protected, encrypted table with point-in-time recovery per definition', () => {
     // Prepare
     const definitions = Object.values(tableDefinitions);
 
@@ -41,6 +41,7 @@ describe('PlatformStorage tables', () => {
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
         PointInTimeRecoveryEnabled: true,
       });
+      expect(table.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
     }
   });
 
