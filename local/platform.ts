@@ -4,7 +4,7 @@
  * `npm start` and by the end-to-end tests.
  */
 
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +19,7 @@ import { authorizerEntry, routeList } from '#http/routes.ts';
 import { workflowList } from '../functions/steps/workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { type CorsOptions, LocalApiGateway } from './api-gateway/server.ts';
+import { identityDataDir } from './data-dir.ts';
 import { startEmulators } from './emulators/emulators.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
 import { LocalIdentityProvider, type SeedUser } from './identity-provider/identity-provider.ts';
@@ -94,7 +95,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     s3.destroy();
 
     const identity = await LocalIdentityProvider.create({
-      dataDir: join(dataDir, 'identity'),
+      dataDir: identityDataDir(dataDir),
       host,
       port: ports.identity,
       clientId: LOCAL_CLIENT_ID,

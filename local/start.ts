@@ -3,7 +3,8 @@
  * token; Ctrl-C stops it cleanly. Data lives in the data directory (default `.local-data`) and
  * survives restarts.
  */
-import { parseArgs } from 'node:util';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { parseStartArgs, START_USAGE } from './start-args.ts';
 
 const [major] = process.versions.node.split('.').map(Number);
 if ((major ?? 0) < 22) {
@@ -13,21 +14,16 @@ if ((major ?? 0) < 22) {
   process.exit(1);
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.PORT ?? '3000' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'data-dir': { type: 'string', default: '.local-data' },
-    'cors-origin': { type: 'string', multiple: true, default: [] },
-    quiet: { type: 'boolean', default: false },
-  },
-});
-
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 1 || port > 65530) {
-  console.error(`--port must be a port number (got "${values.port}").`);
+const parsed = parseStartArgs(process.argv.slice(2), process.env.PORT);
+if (parsed.kind === 'help') {
+  console.log(START_USAGE);
+  process.exit(0);
+}
+if (parsed.kind === 'error') {
+  console.error(parsed.message);
   process.exit(1);
 }
+const { port, host, dataDir, corsOrigins, quiet } = parsed.options;
 
 let platformModule: typeof import('./platform.ts');
 try {
@@ -46,21 +42,21 @@ const startedAt = performance.now();
 let platform: Awaited<ReturnType<typeof platformModule.startLocalPlatform>>;
 try {
   platform = await platformModule.startLocalPlatform({
-    dataDir: values['data-dir'],
-    host: values.host,
+    dataDir,
+    host,
     // Fixed ports keep URLs and token issuers the same across restarts.
     ports: { api: port, identity: port + 1, s3: port + 2, dynamodb: port + 3 },
-    ...(values['cors-origin'].length > 0
+    ...(corsOrigins.length > 0
       ? {
           cors: {
-            allowOrigins: values['cors-origin'],
+            allowOrigins: [...corsOrigins],
             allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
             exposeHeaders: ['x-request-id', 'retry-after', 'location'],
             maxAgeSeconds: 600,
           },
         }
       : {}),
-    ...(values.quiet
+    ...(quiet
       ? {}
       : {
           onRequest: ({
@@ -100,7 +96,7 @@ try {
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`
-ML platform running locally (started in ${seconds} s; data in ${values['data-dir']})
+ML platform running locally (started in ${seconds} s; data in ${dataDir})
 
   API        ${platform.apiUrl}/v1
   Docs       ${platform.apiUrl}/docs     (OpenAPI: ${platform.apiUrl}/v1/openapi.json)
@@ -120,7 +116,7 @@ Try:
   curl -s ${platform.apiUrl}/v1/me -H "Authorization: Bearer $TOKEN"
   curl -s -X POST ${platform.apiUrl}/v1/api-keys -H "Authorization: Bearer $TOKEN" \\
        -H 'content-type: application/json' -d '{"name":"my first key","scope":"predict"}'
-  npm run token -- alice          # a token for another local user
+  npm run token -- alice${dataDir === DEFAULT_DATA_DIR ? '' : ` --data-dir ${dataDir}`}          # a token for another local user
 
 Ctrl-C stops the platform.
 `);

@@ -9,6 +9,6 @@ export type {
   SeedUser,
 } from './identity-provider.ts';
 export { LocalIdentityProvider } from './identity-provider.ts';
-export { DEFAULT_DATA_DIR, runTokenCli } from './token-cli.ts';
+export { runTokenCli } from './token-cli.ts';
 export type { IssuedTokens, TokenOptions } from './tokens.ts';
 export { DEFAULT_TOKEN_LIFETIME_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from './tokens.ts';

@@ -1,22 +1,19 @@
 /**
  * `node local/token.ts <username> [--id] [--expires-in <s>] [--data-dir <dir>]`: prints a token for a
- * local user, signed with the key in the data directory, with no server running. The issuer and client
+ * local user, signed with the key in the platform's data directory (the same `--data-dir` as
+ * `npm start`), with no server running. The issuer and client
  * id are those the server recorded when it last started, so the running platform accepts the token.
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_DATA_DIR, identityDataDir } from '../data-dir.ts';
 import { readSigningKey, readUserPoolState } from './state.ts';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, TokenSigner } from './tokens.ts';
-
-/** `.local-data/identity` at the repository root. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.local-data/identity', import.meta.url));
 
 export const TOKEN_CLI_USAGE =
   'Usage: node local/token.ts <username> [--id] [--expires-in <seconds>] [--data-dir <dir>]\n' +
   '  Prints an access token (an ID token with --id) for a user of the local identity provider.\n' +
   `  --expires-in  lifetime in seconds, 1 to 86400 (default ${DEFAULT_TOKEN_LIFETIME_SECONDS})\n` +
-  "  --data-dir    the provider's data directory (default .local-data/identity)";
+  "  --data-dir    the platform's data directory, as given to npm start (default .local-data)";
 
 export interface CliOutput {
   readonly out: (line: string) => void;
@@ -64,7 +61,7 @@ function parse(argv: readonly string[]) {
     username: positionals[0],
     idToken: values.id === true,
     expiresInSeconds,
-    dataDir: values['data-dir'] === undefined ? undefined : resolve(values['data-dir']),
+    dataDir: values['data-dir'],
   } as const;
 }
 
@@ -85,10 +82,14 @@ export async function runTokenCli(
       return 0;
     }
     const dataDir = args.dataDir ?? defaultDataDir;
-    const [signingKey, state] = await Promise.all([readSigningKey(dataDir), readUserPoolState(dataDir)]);
+    const identityDir = identityDataDir(dataDir);
+    const [signingKey, state] = await Promise.all([
+      readSigningKey(identityDir),
+      readUserPoolState(identityDir),
+    ]);
     if (!signingKey || !state?.server) {
       output.err(
-        `The local identity provider has never run with data directory ${dataDir}: start the local platform once (npm start), then retry.`,
+        `The local platform has never run with data directory ${dataDir}: start it once (npm start -- --data-dir ${dataDir}), then retry.`,
       );
       return 1;
     }
@@ -96,7 +97,7 @@ export async function runTokenCli(
     if (!user) {
       const known = state.users.map((u) => u.username).join(', ') || 'none';
       output.err(
-        `No user "${args.username}" in the local identity provider (${dataDir}); known users: ${known}.`,
+        `No user "${args.username}" in the local identity provider (${identityDir}); known users: ${known}.`,
       );
       return 1;
     }

@@ -29,8 +29,9 @@ describe('runTokenCli', () => {
 
   /** Runs a server once (as the local platform would), seeds it and stops it. */
   async function runServerOnce(whileRunning?: (provider: LocalIdentityProvider) => Promise<unknown>) {
+    // Where the local platform keeps it: `identity` inside the platform's data directory.
     const provider = await LocalIdentityProvider.create({
-      dataDir,
+      dataDir: join(dataDir, 'identity'),
       port: 0,
       clientId: 'local-client',
       userPoolId: 'us-east-1_local',
@@ -46,7 +47,7 @@ describe('runTokenCli', () => {
     return { url, jwks, aliceSub };
   }
 
-  it('prints an access token signed with the persisted key and the last issuer, with no server running', async () => {
+  it('prints an access token from the platform data directory npm start was given, with no server running', async () => {
     // Prepare
     const server = await runServerOnce();
     const io = capture();
