@@ -34,10 +34,13 @@ const options = {
   port: { type: 'string' },
   host: { type: 'string', default: '127.0.0.1' },
   'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
-  'cors-origin': { type: 'string', multiple: true, default: [] },
+  'cors-origin': { type: 'string', multiple: true, default: [] as string[] },
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+const parseValues = (argv: readonly string[]) =>
+  parseArgs({ args: [...argv], options, allowPositionals: false }).values;
 
 /** Node's own text for an unknown option is about positionals; a misspelling wants the right name. */
 function describeParseError(error: unknown): string {
@@ -78,9 +81,9 @@ function editDistance(a: string, b: string): number {
  * if (parsed.kind === 'error') console.error(parsed.message);
  */
 export function parseStartArgs(argv: readonly string[], defaultPort = '3000'): ParsedStartArgs {
-  let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+  let values: ReturnType<typeof parseValues>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options, allowPositionals: false }));
+    values = parseValues(argv);
   } catch (error) {
     return { kind: 'error', message: `${describeParseError(error)} Run npm start -- --help for usage.` };
   }
