@@ -30,6 +30,7 @@ import {
 } from './schemas/datasets.ts';
 import {
   aliasParamsSchema,
+  artifactDownloadSchema,
   commitUploadBodySchema,
   createModelBodySchema,
   listModelsQuerySchema,
@@ -488,6 +489,22 @@ export const routes = {
     request: { params: versionParamsSchema },
     responses: {
       200: { description: 'The source file and where to get it.', schema: sourceFileDownloadSchema },
+    },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+  }),
+  getVersionArtifact: route({
+    operationId: 'getVersionArtifact',
+    method: 'GET',
+    path: '/v1/models/{name}/versions/{version}/download',
+    entry: 'functions/http/models/get-artifact.ts',
+    summary:
+      "Where to download a version's ONNX artifact (a presigned GET URL, 15 minutes), with its sha256; the model's owner or an admin.",
+    tag: 'Model versions',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: versionParamsSchema },
+    responses: {
+      200: { description: 'The artifact and where to get it.', schema: artifactDownloadSchema },
     },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
   }),

@@ -55,7 +55,7 @@ type RegisterDeps = Pick<
 export const UPLOAD_URL_SECONDS = 15 * 60;
 const UPLOAD_RECORD_SECONDS = 24 * 3600;
 
-function versionNotFound(name: string, version: number): string {
+export function versionNotFound(name: string, version: number): string {
   return `Model ${name} has no version ${version}.`;
 }
 

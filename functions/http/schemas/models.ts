@@ -130,6 +130,17 @@ export const sourceFileDownloadSchema = sourceFileShape
   })
   .meta({ id: 'ModelSourceFile' });
 
+export const artifactDownloadSchema = z
+  .object({
+    format: z.literal('onnx'),
+    sizeBytes: z.int().positive(),
+    sha256: z.string().describe("The artifact's SHA-256, hex: check the downloaded bytes against it."),
+    url: z.url().describe('GET the artifact here before `expiresAt`.'),
+    method: z.literal('GET'),
+    expiresAt: isoTimestamp,
+  })
+  .meta({ id: 'ModelArtifactDownload' });
+
 export const versionSchema = z
   .object({
     modelName: z.string(),
