@@ -1,6 +1,6 @@
 /**
- * The CDK app: the stateful stack (tables, buckets, user pool) and the API stack (functions, HTTP API,
- * alarms), checked by cdk-nag's AWS Solutions rules. `buildPlatformApp` builds it without
+ * The CDK app: the stateful stack (tables, buckets, user pool), the API stack (functions, HTTP API,
+ * workflows) and the observability stack (alarm topic, alarms, dashboard), checked by cdk-nag's AWS Solutions rules. `buildPlatformApp` builds it without
  * synthesizing, for the infra tests; run as the main module (the `cdk` CLI) it synthesizes.
  *
  * Context: `stage` (default `dev`), `corsOrigins` (a list, or a comma-separated string on the
@@ -18,6 +18,7 @@ import { DEFAULT_CROSS_STACK_REFERENCES, S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { repositoryRoot } from './constructs/platform-function.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ObservabilityStack } from './stacks/observability-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 
 export interface PlatformApp {
@@ -25,6 +26,7 @@ export interface PlatformApp {
   readonly stage: string;
   readonly stateful: StatefulStack;
   readonly api: ApiStack;
+  readonly observability: ObservabilityStack;
 }
 
 /**
@@ -93,17 +95,21 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
     description: `ML platform (${stage}): tables, buckets and user pool`,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
-    description: `ML platform (${stage}): functions, HTTP API and alarms`,
+    description: `ML platform (${stage}): functions, HTTP API and workflows`,
     storage: stateful.storage,
     auth: stateful.auth,
     stage,
     serviceVersion: readServiceVersion(),
     corsAllowedOrigins: readCorsOrigins(app),
+  });
+  const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
+    description: `ML platform (${stage}): alarm topic, alarms and dashboard`,
+    api,
     ...(alarmEmail ? { alarmEmail } : {}),
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stage, stateful, api };
+  return { app, stage, stateful, api, observability };
 }
 
 const isMainModule =

@@ -1,28 +1,21 @@
 /**
- * Stateless resources: the functions, the HTTP API, the workflows' state machines and what watches
- * them. Safe to destroy and redeploy; the data lives in the stateful stack, whose constructs arrive
- * as props.
+ * Stateless resources: the functions, the HTTP API and the workflows' state machines. Safe to destroy
+ * and redeploy; the data lives in the stateful stack, whose constructs arrive as props. What watches
+ * them (alarms, dashboard) is the observability stack's.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routeList } from '#http/routes.ts';
 import { PlatformApi, type PlatformApiProps } from '../constructs/api.ts';
-import { PlatformObservability, type PowertoolsLogLevel } from '../constructs/observability.ts';
 import { OnnxRuntimeLayer } from '../constructs/onnx-runtime-layer.ts';
 import { allWorkflowArns, PlatformPipeline } from '../constructs/pipeline.ts';
 
-export interface ApiStackProps extends StackProps, Omit<PlatformApiProps, 'workflows'> {
-  /** @default 'INFO' */
-  readonly logLevel?: PowertoolsLogLevel;
-  /** Subscribed to the alarm topic (context `alarmEmail`). */
-  readonly alarmEmail?: string;
-}
+export type ApiStackProps = StackProps & Omit<PlatformApiProps, 'workflows'>;
 
 export class ApiStack extends Stack {
   readonly api: PlatformApi;
   readonly pipeline: PlatformPipeline;
-  readonly observability: PlatformObservability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -47,14 +40,6 @@ export class ApiStack extends Stack {
       environment: this.api.environment,
       onnxRuntimeLayer: layer,
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-    });
-    this.observability = new PlatformObservability(this, 'Observability', {
-      httpApi: this.api.httpApi,
-      accessLogs: this.api.accessLogs,
-      functions: this.api.functions,
-      workflows: Object.values(this.pipeline.workflows),
-      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
-      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

@@ -62,9 +62,9 @@ describe('AwsSolutionsChecks on the platform app', () => {
     expect(result.success).toBe(true);
   });
 
-  it('leaves no warning or error annotation on either stack', () => {
+  it('leaves no warning or error annotation on any stack', () => {
     // Act
-    const annotations = [platform.stateful, platform.api].flatMap((stack) => [
+    const annotations = [platform.stateful, platform.api, platform.observability].flatMap((stack) => [
       ...Annotations.fromStack(stack).findWarning('*', Match.anyValue()),
       ...Annotations.fromStack(stack).findError('*', Match.anyValue()),
     ]);
