@@ -1,0 +1,220 @@
+/**
+ * The `mlp` command against the local platform, run as a user runs it (a separate Node process, as
+ * `npx mlp` starts it) with its own config directory: login → datasets upload → train --watch →
+ * predict --file → models download, and how it fails.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
+
+const MLP = fileURLToPath(new URL('../../clients/cli/mlp.ts', import.meta.url));
+const IRIS_CSV = fileURLToPath(new URL('../../data/public/iris.csv', import.meta.url));
+let t: TestPlatform;
+let scratch: string;
+let configDir: string;
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function mlp(args: readonly string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [MLP, ...args],
+      {
+        cwd: scratch,
+        env: { PATH: process.env.PATH ?? '', MLP_CONFIG_DIR: configDir },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+beforeAll(async () => {
+  t = await startTestPlatform({ functionEnvironment: { SERVING_CACHE_TTL_MS: '0' } });
+  scratch = await mkdtemp(join(tmpdir(), 'mlp-cli-'));
+  configDir = join(scratch, 'config');
+});
+afterAll(async () => {
+  await t?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('mlp against the local platform', () => {
+  it('logs in, uploads, trains with --watch, predicts a file and downloads the model', async () => {
+    // Prepare
+    const rowsCsv = join(scratch, 'rows.csv');
+    await writeFile(
+      rowsCsv,
+      'sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n',
+    );
+    const login = [
+      'login',
+      '--local',
+      'alice',
+      '--api-url',
+      t.platform.apiUrl,
+      '--identity-url',
+      t.platform.identity.url,
+    ];
+
+    // Act
+    const signedIn = await mlp(login);
+    const uploaded = await mlp(['datasets', 'upload', IRIS_CSV, '--name', 'iris']);
+    const trained = await mlp([
+      'train',
+      '--dataset',
+      'iris',
+      '--target',
+      'target',
+      '--model',
+      'iris-cli',
+      '--watch',
+      '--interval',
+      '100',
+    ]);
+    const predicted = await mlp(['predict', 'iris-cli', '--file', rowsCsv, '--out', 'predictions.csv']);
+    const downloaded = await mlp(['models', 'download', 'iris-cli', '1', '--out', 'iris-cli.onnx']);
+    const shown = await mlp(['--json', 'models', 'show', 'iris-cli', '--version', '1']);
+
+    // Assess
+    expect(signedIn).toMatchObject({ code: 0, stderr: '' });
+    expect(signedIn.stdout).toContain(`Signed in to ${t.platform.apiUrl} as alice (profile default`);
+    const credentials = await stat(join(configDir, 'credentials.json'));
+    expect(credentials.mode & 0o777).toBe(0o600);
+    expect((await stat(configDir)).mode & 0o777).toBe(0o700);
+
+    expect(uploaded.code).toBe(0);
+    expect(uploaded.stdout).toMatch(/^iris version 1: ready, 150 rows × 5 columns \(csv\)/);
+    expect(uploaded.stdout).toMatch(/column\s+type\s+missing\s+distinct/);
+    expect(uploaded.stdout).toMatch(/petal_length_cm\s+numeric/);
+    expect(uploaded.stdout).toContain('Quality: 0 blocking');
+
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/^Job [0-9a-f-]+: SUCCEEDED/);
+    expect(trained.stdout).toMatch(/algorithm\s+hyper-parameters\s+accuracy/);
+    expect(trained.stdout).toContain('Registered iris-cli version 1 (pending).');
+    // Not a terminal: one line per step instead of a bar, on stderr.
+    expect(trained.stderr).toMatch(/^train \d+%$/m);
+
+    expect(predicted).toMatchObject({ code: 0, stderr: '' });
+    expect(predicted.stdout).toBe('Wrote 2 predictions of iris-cli version 1 to predictions.csv.\n');
+    const [header, first, second] = (await readFile(join(scratch, 'predictions.csv'), 'utf8'))
+      .trim()
+      .split('\n');
+    expect(header).toBe('prediction,p_setosa,p_versicolor,p_virginica');
+    expect(first).toMatch(/^setosa,/);
+    expect(second).toMatch(/^virginica,/);
+
+    expect(downloaded.code).toBe(0);
+    const bytes = await readFile(join(scratch, 'iris-cli.onnx'));
+    const version = JSON.parse(shown.stdout);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(version.sha256);
+    expect(downloaded.stdout).toContain(`sha256 ${version.sha256}, checked`);
+  });
+
+  it('predicts from --json and prints JSON for scripts', async () => {
+    // Act
+    const run = await mlp([
+      '--json',
+      'predict',
+      'iris-cli',
+      '--json',
+      '{"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}',
+    ]);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ model: 'iris-cli', version: 1, predictions: ['setosa'] });
+  });
+
+  it('lists datasets and models as tables', async () => {
+    // Act
+    const [datasets, models, json] = await Promise.all([
+      mlp(['datasets', 'list']),
+      mlp(['models', 'list']),
+      mlp(['models', 'list', '--json']),
+    ]);
+
+    // Assess
+    expect(datasets.stdout).toMatch(/^name\s+owner\s+latest\s+ready\s+updated\n-+/);
+    expect(datasets.stdout).toMatch(/\niris\s+alice\s+1\s+1\s/);
+    expect(models.stdout).toMatch(/\niris-cli\s+alice\s+classification\s+1\s/);
+    expect(JSON.parse(json.stdout).items.map((m: { name: string }) => m.name)).toContain('iris-cli');
+  });
+
+  it.each([
+    [['predict', 'no-such-model', '--json', '{"a": 1}'], 4, /^mlp: .*no-such-model.*\(request [^)]+\)\n$/],
+    [['models', 'approve', 'iris-cli', '1'], 3, /^mlp: Only admins may .*\(request [^)]+\)\n$/],
+    [['predict', 'iris-cli'], 2, /^mlp: Give one of --file <rows file> or --json <rows>\.\n$/],
+    [['models', 'lst'], 2, /^error: unknown command 'lst' \(Did you mean list\?\)\n$/],
+    [
+      ['--profile', 'work', 'models', 'list'],
+      3,
+      /^mlp: Not signed in with profile work: run mlp login --profile work\.\n$/,
+    ],
+  ])('fails %j with exit code %i and one line, no stack', async (args, code, message) => {
+    // Act
+    const run = await mlp(args);
+
+    // Assess
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('signs in with an API key read from stdin, under another --profile', async () => {
+    // Prepare
+    const created = await t.call('POST', '/v1/api-keys', {
+      token: await t.token('bob'),
+      body: { name: 'cli', scope: 'full' },
+    });
+    expect(created.status).toBe(201);
+
+    // Act
+    const login = await mlp(
+      ['--profile', 'ci', 'login', '--api-url', t.platform.apiUrl, '--api-key', '-'],
+      created.json.apiKey,
+    );
+    const whoami = await mlp(['whoami', '--profile', 'ci']);
+    const stillAlice = await mlp(['whoami']);
+
+    // Assess
+    expect(login.code).toBe(0);
+    expect(whoami.stdout).toBe(`bob (user) at ${t.platform.apiUrl}, via apiKey\n`);
+    expect(stillAlice.stdout).toMatch(/^alice \(user\)/);
+    const saved = JSON.parse(await readFile(join(configDir, 'credentials.json'), 'utf8'));
+    expect(Object.keys(saved.profiles).sort()).toEqual(['ci', 'default']);
+  });
+
+  it('prints --help for every command', async () => {
+    // Act
+    const runs = await Promise.all(
+      [
+        [],
+        ['login'],
+        ['datasets', 'upload'],
+        ['train'],
+        ['models', 'download'],
+        ['predict'],
+        ['jobs', 'show'],
+      ].map((command) => mlp([...command, '--help'])),
+    );
+
+    // Assess
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: mlp/);
+    }
+  });
+});
