@@ -121,3 +121,30 @@ export class DependencyUnavailableError extends PlatformError {
     this.name = 'DependencyUnavailableError';
   }
 }
+
+/**
+ * A per-user limit (stored bytes, running jobs) would be exceeded. 409 rather than 429: waiting does
+ * not help by itself; the caller frees room (deletes versions, lets or makes jobs end) and retries.
+ */
+export class QuotaExceededError extends PlatformError {
+  readonly status = 409;
+  readonly title = 'Quota exceeded';
+  constructor(message: string, details: ErrorDetails & { quota: string; limit: number; used: number }) {
+    super(message, details);
+    this.name = 'QuotaExceededError';
+  }
+}
+
+/**
+ * A stored model file is not the one that was checked at registration (its SHA-256 differs). 503
+ * and a message without keys or checksums: the caller did nothing wrong and can do nothing about
+ * it; the operators are alarmed and restore the version, after which the same request succeeds.
+ */
+export class ModelUnavailableError extends PlatformError {
+  readonly status = 503;
+  readonly title = 'Model unavailable';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, {}, options);
+    this.name = 'ModelUnavailableError';
+  }
+}

@@ -40,6 +40,7 @@ import {
   registerVersionBodySchema,
   registerVersionQuerySchema,
   rejectBodySchema,
+  startUploadBodySchema,
   reviewBodySchema,
   setAliasBodySchema,
   sourceFileDownloadSchema,
@@ -414,12 +415,12 @@ export const routes = {
     path: '/v1/models/{name}/uploads',
     entry: 'functions/http/models/start-upload.ts',
     summary:
-      'For large files: get a presigned URL to PUT the model file (ONNX or XGBoost) to, then commit it.',
+      "For large files: declare the model file's size (ONNX or XGBoost), get a presigned URL to PUT exactly that many bytes to, then commit it.",
     tag: 'Model versions',
     access: 'authenticated',
     scope: 'full',
     idempotent: true,
-    request: { params: modelParamsSchema },
+    request: { params: modelParamsSchema, body: startUploadBodySchema },
     responses: { 201: { description: 'Where to upload.', schema: uploadSchema } },
     grants: {
       tables: { models: 'read', modelUploads: 'readWrite', idempotency: 'readWrite' },

@@ -51,8 +51,11 @@ export class InMemoryModels implements ModelRepository {
   async update(name: string, change: Partial<ModelRecord>, at: string) {
     return this.#change(name, (m) => ({ ...m, ...change, updatedAt: at }));
   }
-  async nextVersionNumber(name: string) {
-    return this.#change(name, (m) => ({ ...m, latestVersion: m.latestVersion + 1 })).latestVersion;
+  async recordLatestVersion(name: string, version: number) {
+    const current = this.rows.get(name);
+    if (current !== undefined && current.latestVersion < version) {
+      this.rows.set(name, { ...current, latestVersion: version });
+    }
   }
   async setAlias(name: string, alias: string, record: AliasRecord | undefined) {
     return this.#change(name, (m) => {
@@ -79,6 +82,9 @@ export class InMemoryVersions implements VersionRepository {
     const key = `${version.modelName}#${version.version}`;
     if (this.rows.has(key)) throw new ConflictError('exists');
     this.rows.set(key, version);
+  }
+  async highestNumber(modelName: string) {
+    return Math.max(0, ...[...this.rows.values()].filter((v) => v.modelName === modelName).map((v) => v.version));
   }
   async get(modelName: string, version: number) {
     return this.rows.get(`${modelName}#${version}`);
@@ -118,6 +124,7 @@ export class InMemoryArtifacts implements ArtifactStore {
   readonly objects = new Map<string, Uint8Array>();
   async put(key: string, bytes: Uint8Array) {
     this.objects.set(key, bytes);
+    return {};
   }
   async get(key: string) {
     return this.objects.get(key);

@@ -133,9 +133,22 @@ export class DynamoDbModelRepository implements ModelRepository {
     return this.#conditionalUpdate(name, expression, values);
   }
 
-  async nextVersionNumber(name: string): Promise<number> {
-    const updated = await this.#conditionalUpdate(name, 'ADD latestVersion :one', { ':one': 1 });
-    return updated.latestVersion;
+  async recordLatestVersion(name: string, version: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { name },
+          UpdateExpression: 'SET latestVersion = :version',
+          ConditionExpression: 'attribute_exists(#name) AND latestVersion < :version',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
+    } catch (error) {
+      // Higher already (a later registration finished first), or the model is gone: nothing to raise.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async setAlias(name: string, alias: string, record: AliasRecord | undefined): Promise<ModelRecord> {

@@ -44,6 +44,21 @@ export class DynamoDbVersionRepository implements VersionRepository {
     }
   }
 
+  async highestNumber(modelName: string): Promise<number> {
+    const result = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        KeyConditionExpression: 'modelName = :model',
+        ExpressionAttributeValues: { ':model': modelName },
+        ProjectionExpression: 'version',
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    );
+    return (result.Items?.[0] as { version: number } | undefined)?.version ?? 0;
+  }
+
   async get(modelName: string, version: number): Promise<VersionRecord | undefined> {
     const result = await this.#client.send(
       new GetCommand({ TableName: this.#tableName, Key: { modelName, version }, ConsistentRead: true }),

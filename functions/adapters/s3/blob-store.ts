@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -19,6 +20,13 @@ export interface StoredObject {
   readonly size: number;
   readonly etag?: string;
   readonly contentType?: string;
+  /** Set by a versioned bucket (S3); the emulator returns none. */
+  readonly versionId?: string;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly lastModified: Date;
 }
 
 export class S3BlobStore {
@@ -39,12 +47,25 @@ export class S3BlobStore {
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );
     const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    return { key, size, etag: result.ETag, contentType };
+    return {
+      key,
+      size,
+      etag: result.ETag,
+      contentType,
+      ...(result.VersionId === undefined ? {} : { versionId: result.VersionId }),
+    };
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  /** The object's bytes; with `versionId`, that version's, whatever was written at the key since. */
+  async get(key: string, versionId?: string): Promise<Uint8Array | undefined> {
     try {
-      const result = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await this.#client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
+        }),
+      );
       return result.Body === undefined ? new Uint8Array() : await result.Body.transformToByteArray();
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
@@ -70,17 +91,36 @@ export class S3BlobStore {
     return (await this.head(key))?.size;
   }
 
-  /** A URL to PUT one object to; with a content type, the upload must send the same `content-type`. */
-  async presignedUploadUrl(key: string, expiresInSeconds: number, contentType?: string): Promise<string> {
+  /**
+   * A URL to PUT one object to. With `sizeBytes`, `content-length` is a signed header: S3 refuses
+   * a body of any other length, which caps what a client can store through the URL.
+   */
+  async presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes?: number): Promise<string> {
     return getSignedUrl(
       this.#client,
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        ...(contentType ? { ContentType: contentType } : {}),
+        ...(sizeBytes === undefined ? {} : { ContentLength: sizeBytes }),
       }),
-      { expiresIn: expiresInSeconds },
+      { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) },
     );
+  }
+
+  /** Every object under `prefix`, page by page. */
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) {
+          yield { key: object.Key, lastModified: object.LastModified ?? new Date(0) };
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
   }
 
   async presignedDownloadUrl(key: string, expiresInSeconds: number): Promise<string> {

@@ -41,7 +41,7 @@ export interface ModelRecord {
   readonly teamVisible: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** The highest version number handed out so far (0 before the first version). */
+  /** The highest version number registered so far (0 before the first version). */
   readonly latestVersion: number;
   readonly aliases: Readonly<Record<string, AliasRecord>>;
 }
@@ -103,6 +103,12 @@ export interface VersionRecord {
   readonly version: number;
   readonly status: VersionStatus;
   readonly artifactKey: string;
+  /**
+   * The S3 object version the record is pinned to (the bucket is versioned): serving reads exactly
+   * these bytes even if the key is overwritten. Absent where storage has no versioning (the local
+   * emulator); the sha256 check on load holds everywhere.
+   */
+  readonly artifactVersionId?: string;
   readonly sizeBytes: number;
   readonly sha256: string;
   readonly framework: string;

@@ -25,8 +25,11 @@ export interface ModelRepository {
     change: { description?: string; tags?: readonly string[]; teamVisible?: boolean },
     at: string,
   ): Promise<ModelRecord>;
-  /** Atomically hands out the next version number (an atomic counter on the model row). */
-  nextVersionNumber(name: string): Promise<number>;
+  /**
+   * Raises `latestVersion` to `version` unless it is higher already (concurrent registrations
+   * finish in any order). A display value: numbers are claimed on the version table itself.
+   */
+  recordLatestVersion(name: string, version: number): Promise<void>;
   /** Sets (or, with undefined, removes) one alias on the model row. */
   setAlias(name: string, alias: string, record: AliasRecord | undefined): Promise<ModelRecord>;
   /** Deletes the model row only if it still has no aliases. */
@@ -36,6 +39,8 @@ export interface ModelRepository {
 export interface VersionRepository {
   /** Fails with ConflictError if the number exists: versions are immutable. */
   create(version: VersionRecord): Promise<void>;
+  /** The highest version number of the model (0 when it has none), read consistently. */
+  highestNumber(modelName: string): Promise<number>;
   get(modelName: string, version: number): Promise<VersionRecord | undefined>;
   /** Newest first. */
   list(modelName: string, page: PageRequest): Promise<Page<VersionRecord>>;
@@ -54,6 +59,8 @@ export interface UploadRecord {
   readonly modelName: string;
   readonly ownerId: string;
   readonly stagingKey: string;
+  /** Declared by the client and signed into the upload URL; absent on uploads started before. */
+  readonly sizeBytes?: number;
   readonly createdAt: string;
   /** Epoch seconds. */
   readonly expiresAt: number;
@@ -66,11 +73,13 @@ export interface UploadRepository {
 }
 
 export interface ArtifactStore {
-  put(key: string, bytes: Uint8Array): Promise<unknown>;
+  /** Resolves to the object version id S3 gave the new object (undefined without versioning). */
+  put(key: string, bytes: Uint8Array): Promise<{ readonly versionId?: string }>;
   get(key: string): Promise<Uint8Array | undefined>;
   size(key: string): Promise<number | undefined>;
   delete(key: string): Promise<void>;
-  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** A PUT URL for exactly `sizeBytes` bytes: the length is part of the signature. */
+  presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes: number): Promise<string>;
   presignedDownloadUrl(key: string, expiresInSeconds: number): Promise<string>;
 }
 

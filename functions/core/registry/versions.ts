@@ -1,14 +1,23 @@
 /**
  * Version use cases. Registering a version: check the file (size; an XGBoost file is converted to
- * ONNX first, see uploaded-model.ts; loads in the runtime), store it under a fresh key (and an
- * XGBoost upload's original file beside it), take the next number from the model's atomic counter, write the immutable
- * version record. If the record cannot be written the stored file is deleted again, so a failed
- * registration leaves neither a record nor an orphan object.
+ * ONNX first, see uploaded-model.ts; loads in the runtime; the owner's storage quota), store it under
+ * a fresh key (and an XGBoost upload's original file beside it), then claim the next number by a
+ * conditional put of the version record (highest number + 1, again on a collision). The record is
+ * the commit point: before it nothing refers to the files and nothing serves them; after it the
+ * version exists with its files. A failed registration deletes the files; a crashed one leaves files
+ * no record refers to, which the orphan sweep (orphan-sweep.ts) removes. No number is spent before
+ * the record is written, so failed registrations leave no gaps.
  */
 import { randomUUID } from 'node:crypto';
 import { assertAdmin, requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  QuotaExceededError,
+  UnprocessableError,
+} from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import {
   assertTransition,
@@ -35,6 +44,8 @@ export interface VersionDeps {
   readonly artifacts: ArtifactStore;
   readonly validator: ModelValidator;
   readonly maxModelBytes: number;
+  /** Bytes of model files one owner may keep across their versions; unlimited when absent. */
+  readonly modelStorageQuotaBytes?: number;
   readonly now: () => Date;
 }
 
@@ -50,9 +61,16 @@ export interface VersionInput {
 type RegisterDeps = Pick<
   VersionDeps,
   'models' | 'versions' | 'artifacts' | 'validator' | 'maxModelBytes' | 'now'
->;
+> &
+  Partial<Pick<VersionDeps, 'modelStorageQuotaBytes'>>;
+
+/** Collisions tolerated while claiming a number: each one means another registration won a number. */
+const MAX_NUMBER_CLAIMS = 200;
 
 export const UPLOAD_URL_SECONDS = 15 * 60;
+/** Where version files live in the models bucket; presigned uploads stage under `uploads/`. */
+export const ARTIFACT_PREFIX = 'models/';
+export const UPLOAD_PREFIX = 'uploads/';
 const UPLOAD_RECORD_SECONDS = 24 * 3600;
 
 export function versionNotFound(name: string, version: number): string {
@@ -88,24 +106,25 @@ async function register(
   // Convert if XGBoost, then the usual ONNX validation.
   const { onnx, source } = servableModel(bytes, input.file ?? {}, model.name);
   const validated = await deps.validator.validate(onnx);
+  await assertWithinStorageQuota(model.ownerId, onnx.byteLength + (source ? bytes.byteLength : 0), deps);
   const fileId = randomUUID();
-  const artifactKey = `models/${model.name}/${fileId}.onnx`;
-  await deps.artifacts.put(artifactKey, onnx);
+  const artifactKey = `${ARTIFACT_PREFIX}${model.name}/${fileId}.onnx`;
+  const stored = await deps.artifacts.put(artifactKey, onnx);
   const sourceFile = source && {
     ...source,
-    key: `models/${model.name}/${fileId}.xgboost`,
+    key: `${ARTIFACT_PREFIX}${model.name}/${fileId}.xgboost`,
     sizeBytes: bytes.byteLength,
     sha256: sha256Hex(bytes),
   };
   try {
     if (sourceFile) await deps.artifacts.put(sourceFile.key, bytes);
-    const version = await deps.models.nextVersionNumber(model.name);
     const at = deps.now().toISOString();
-    const record: VersionRecord = {
+    const record = await claimNextVersion(model.name, deps, (version) => ({
       modelName: model.name,
       version,
       status: 'pending',
       artifactKey,
+      ...(stored.versionId === undefined ? {} : { artifactVersionId: stored.versionId }),
       sizeBytes: onnx.byteLength,
       sha256: sha256Hex(onnx),
       framework: sourceFile ? sourceFile.format : validated.framework,
@@ -119,13 +138,77 @@ async function register(
       ...(input.lineage === undefined ? {} : { lineage: input.lineage }),
       ...(sourceFile === undefined ? {} : { sourceFile }),
       auditTrail: [{ at, by: principal.username, from: null, to: 'pending', comment: 'registered' }],
-    };
-    await deps.versions.create(record);
+    }));
+    await deps.models.recordLatestVersion(model.name, record.version);
     return record;
   } catch (error) {
     await deps.artifacts.delete(artifactKey);
     if (sourceFile) await deps.artifacts.delete(sourceFile.key);
     throw error;
+  }
+}
+
+/**
+ * Writes the record under the highest number + 1, reading again after each collision. The version
+ * table is the only source of numbers, so a number exists exactly when its version does.
+ */
+async function claimNextVersion(
+  modelName: string,
+  deps: Pick<RegisterDeps, 'versions'>,
+  recordFor: (version: number) => VersionRecord,
+): Promise<VersionRecord> {
+  for (let attempt = 0; attempt < MAX_NUMBER_CLAIMS; attempt += 1) {
+    const record = recordFor((await deps.versions.highestNumber(modelName)) + 1);
+    try {
+      await deps.versions.create(record);
+      return record;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new ConflictError(`Too many versions of ${modelName} are being registered at once; try again.`);
+}
+
+/** Bytes of model files (ONNX and source files) stored for the owner's versions, from the version records. */
+export async function storedModelBytes(
+  ownerId: string,
+  deps: Pick<VersionDeps, 'models' | 'versions'>,
+): Promise<number> {
+  let total = 0;
+  let modelCursor: string | undefined;
+  do {
+    const models = await deps.models.list({ ownerId }, { limit: 100, cursor: modelCursor });
+    for (const model of models.items) {
+      let cursor: string | undefined;
+      do {
+        const versions = await deps.versions.list(model.name, { limit: 100, cursor });
+        for (const version of versions.items) total += version.sizeBytes + (version.sourceFile?.sizeBytes ?? 0);
+        cursor = versions.nextCursor;
+      } while (cursor !== undefined);
+    }
+    modelCursor = models.nextCursor;
+  } while (modelCursor !== undefined);
+  return total;
+}
+
+/**
+ * Checked before the file is stored. Concurrent registrations by one owner can each pass the check,
+ * so the quota may be exceeded by what is in flight at once (bounded by the rate limit and the file
+ * size limit); the next registration sees the total and is refused.
+ */
+async function assertWithinStorageQuota(
+  ownerId: string,
+  sizeBytes: number,
+  deps: RegisterDeps,
+): Promise<void> {
+  const limit = deps.modelStorageQuotaBytes;
+  if (limit === undefined) return;
+  const used = await storedModelBytes(ownerId, deps);
+  if (used + sizeBytes > limit) {
+    throw new QuotaExceededError(
+      `Storing this ${sizeBytes}-byte file would bring the owner's model files to ${used + sizeBytes} bytes; the quota is ${limit}. Delete models you no longer need.`,
+      { quota: 'modelStorageBytes', limit, used },
+    );
   }
 }
 
@@ -140,30 +223,51 @@ export async function registerVersion(
   return register(principal, await ownModel(principal, name, deps), bytes, input, deps);
 }
 
-/** Large files: a presigned URL to PUT the file to, then `commitUpload`. */
+/**
+ * Large files: a presigned URL to PUT the file to, then `commitUpload`. The caller declares the
+ * file's size first: it is checked against the limit here and signed into the URL, so S3 itself
+ * refuses a body of another length (the commit checks the stored size again, which is what holds
+ * where signatures are not enforced, e.g. the local emulator).
+ */
 export async function startUpload(
   principal: Principal,
   name: string,
+  file: { sizeBytes: number },
   deps: Pick<VersionDeps, 'models' | 'uploads' | 'artifacts' | 'maxModelBytes' | 'now'>,
-): Promise<{ uploadId: string; uploadUrl: string; method: 'PUT'; expiresAt: string; maxBytes: number }> {
+): Promise<{
+  uploadId: string;
+  uploadUrl: string;
+  method: 'PUT';
+  expiresAt: string;
+  maxBytes: number;
+  sizeBytes: number;
+}> {
   await ownModel(principal, name, deps);
+  if (file.sizeBytes > deps.maxModelBytes) {
+    throw new PayloadTooLargeError(
+      `The model file is ${file.sizeBytes} bytes; the limit is ${deps.maxModelBytes}.`,
+      { field: 'body.sizeBytes', limitBytes: deps.maxModelBytes },
+    );
+  }
   const uploadId = randomUUID();
-  const stagingKey = `uploads/${name}/${uploadId}.onnx`;
+  const stagingKey = `${UPLOAD_PREFIX}${name}/${uploadId}.onnx`;
   const now = deps.now();
   await deps.uploads.create({
     uploadId,
     modelName: name,
     ownerId: principal.userId,
     stagingKey,
+    sizeBytes: file.sizeBytes,
     createdAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + UPLOAD_RECORD_SECONDS,
   });
   return {
     uploadId,
-    uploadUrl: await deps.artifacts.presignedUploadUrl(stagingKey, UPLOAD_URL_SECONDS),
+    uploadUrl: await deps.artifacts.presignedUploadUrl(stagingKey, UPLOAD_URL_SECONDS, file.sizeBytes),
     method: 'PUT',
     expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
     maxBytes: deps.maxModelBytes,
+    sizeBytes: file.sizeBytes,
   };
 }
 
@@ -193,6 +297,12 @@ export async function commitUpload(
   }
   try {
     checkSize(size, deps.maxModelBytes);
+    if (upload.sizeBytes !== undefined && size !== upload.sizeBytes) {
+      throw new UnprocessableError(
+        `The uploaded file is ${size} bytes, not the ${upload.sizeBytes} declared when the upload started.`,
+        { field: 'model' },
+      );
+    }
     const bytes = await deps.artifacts.get(upload.stagingKey);
     if (bytes === undefined) throw new ConflictError('The uploaded file disappeared; upload it again.');
     return await register(principal, model, bytes, input, deps);

@@ -227,13 +227,25 @@ export const commitUploadBodySchema = z
   .default({})
   .meta({ id: 'CommitUploadRequest' });
 
+export const startUploadBodySchema = z
+  .strictObject({
+    sizeBytes: z
+      .int()
+      .positive()
+      .describe("The file's exact size in bytes: the upload URL accepts a body of this length only."),
+  })
+  .meta({ id: 'StartModelUploadRequest' });
+
 export const uploadSchema = z
   .object({
     uploadId: z.string(),
-    uploadUrl: z.url().describe('PUT the file here (no other headers needed), then commit.'),
+    uploadUrl: z
+      .url()
+      .describe('PUT the file here (exactly `sizeBytes` bytes, no other headers needed), then commit.'),
     method: z.literal('PUT'),
     expiresAt: isoTimestamp,
     maxBytes: z.int().positive(),
+    sizeBytes: z.int().positive(),
   })
   .meta({ id: 'ModelUpload' });
 

@@ -64,11 +64,14 @@ describe('DynamoDbModelRepository', () => {
     expect(await models.get('iris')).toEqual(model('iris'));
   });
 
-  it('hands 50 concurrent callers 50 distinct consecutive version numbers', async () => {
+  it('raises latestVersion only upwards, whatever order registrations finish in', async () => {
     await models.create(model('busy'));
-    const numbers = await Promise.all(Array.from({ length: 50 }, () => models.nextVersionNumber('busy')));
-    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    await expect(models.nextVersionNumber('no-such-model')).rejects.toThrow(NotFoundError);
+    await Promise.all([3, 1, 5, 2, 4].map((n) => models.recordLatestVersion('busy', n)));
+    expect((await models.get('busy'))?.latestVersion).toBe(5);
+    await models.recordLatestVersion('busy', 2);
+    expect((await models.get('busy'))?.latestVersion).toBe(5);
+    await expect(models.recordLatestVersion('no-such-model', 1)).resolves.toBeUndefined();
+    expect(await models.get('no-such-model')).toBeUndefined();
   });
 
   it('lists by owner, by team visibility and by tag', async () => {
@@ -115,6 +118,8 @@ describe('DynamoDbVersionRepository', () => {
       (await versions.list('iris', { limit: 2, cursor: page.nextCursor })).items.map((v) => v.version),
     ).toEqual([1]);
     expect(await versions.get('iris', 1)).toEqual(version('iris', 1));
+    expect(await versions.highestNumber('iris')).toBe(3);
+    expect(await versions.highestNumber('no-versions-yet')).toBe(0);
   });
 
   it('changes status only from the expected one, appending to the audit trail', async () => {

@@ -6,6 +6,8 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  PayloadTooLargeError,
+  QuotaExceededError,
   UnprocessableError,
 } from '../../../../functions/core/errors.ts';
 import { removeAlias, resolveServingVersion, setAlias } from '../../../../functions/core/registry/aliases.ts';
@@ -219,6 +221,64 @@ describe('registerVersion', () => {
     expect(deps.artifacts.objects.size).toBe(0);
   });
 
+  it('spends no version number on a failed registration: the next one takes the number', async () => {
+    const deps = setup();
+    await createModel(alice, modelInput, deps);
+    await registerVersion(alice, 'iris', bytes, {}, deps);
+    deps.versions.failNextCreate = true;
+    await expect(registerVersion(alice, 'iris', bytes, {}, deps)).rejects.toThrow('write failed');
+    const next = await registerVersion(alice, 'iris', bytes, {}, deps);
+    expect(next.version).toBe(2);
+    expect((await getModel(alice, 'iris', deps)).latestVersion).toBe(2);
+    expect([...deps.artifacts.objects.keys()].sort()).toEqual(
+      [...deps.versions.rows.values()].map((v) => v.artifactKey).sort(),
+    );
+  });
+
+  it('takes the number after one registered meanwhile (a lost conditional put is retried)', async () => {
+    const deps = setup();
+    await createModel(alice, modelInput, deps);
+    const create = deps.versions.create.bind(deps.versions);
+    let raced = false;
+    deps.versions.create = async (record) => {
+      if (!raced) {
+        raced = true;
+        // Another registration wins this number between our read and our write.
+        await create({ ...record, artifactKey: 'models/iris/other.onnx' });
+      }
+      return create(record);
+    };
+    const mine = await registerVersion(alice, 'iris', bytes, {}, deps);
+    expect(mine.version).toBe(2);
+  });
+
+  it('pins the record to the object version the store reports', async () => {
+    const deps = setup();
+    await createModel(alice, modelInput, deps);
+    deps.artifacts.put = async (key, stored) => {
+      deps.artifacts.objects.set(key, stored);
+      return { versionId: 'v-123' };
+    };
+    expect((await registerVersion(alice, 'iris', bytes, {}, deps)).artifactVersionId).toBe('v-123');
+  });
+
+  it("refuses a file that would exceed the owner's storage quota, storing nothing", async () => {
+    const deps = { ...setup(), modelStorageQuotaBytes: 5 };
+    await createModel(alice, modelInput, deps);
+    await registerVersion(alice, 'iris', bytes, {}, deps);
+    const refused = registerVersion(alice, 'iris', bytes, {}, deps);
+    await expect(refused).rejects.toThrow(QuotaExceededError);
+    await expect(refused).rejects.toMatchObject({
+      status: 409,
+      details: { quota: 'modelStorageBytes', limit: 5, used: 3 },
+    });
+    expect(deps.versions.rows.size).toBe(1);
+    expect(deps.artifacts.objects.size).toBe(1);
+    // Another owner's bytes do not count against alice.
+    await createModel(bob, { ...modelInput, name: 'bobs' }, deps);
+    await expect(registerVersion(bob, 'bobs', bytes, {}, deps)).resolves.toMatchObject({ version: 1 });
+  });
+
   it("refuses versions on another user's model with 404", async () => {
     const deps = setup();
     await createModel(alice, modelInput, deps);
@@ -230,7 +290,7 @@ describe('presigned uploads', () => {
   it('commits an uploaded file as a version and cleans up the staging object', async () => {
     const deps = setup();
     await createModel(alice, modelInput, deps);
-    const upload = await startUpload(alice, 'iris', deps);
+    const upload = await startUpload(alice, 'iris', { sizeBytes: 3 }, deps);
     const staging = deps.uploads.rows.get(upload.uploadId)?.stagingKey ?? '';
     await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(
       /Nothing has been uploaded/,
@@ -243,10 +303,27 @@ describe('presigned uploads', () => {
     await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(NotFoundError);
   });
 
+  it('refuses to start an upload declared over the size limit', async () => {
+    const deps = setup();
+    await createModel(alice, modelInput, deps);
+    await expect(startUpload(alice, 'iris', { sizeBytes: 1001 }, deps)).rejects.toThrow(PayloadTooLargeError);
+    expect(deps.uploads.rows.size).toBe(0);
+  });
+
+  it('refuses a commit whose stored file is not the size declared (what holds without signatures)', async () => {
+    const deps = setup();
+    await createModel(alice, modelInput, deps);
+    const upload = await startUpload(alice, 'iris', { sizeBytes: 2 }, deps);
+    await deps.artifacts.put(deps.uploads.rows.get(upload.uploadId)?.stagingKey ?? '', bytes);
+    await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(/not the 2 declared/);
+    expect(deps.artifacts.objects.size).toBe(0);
+    expect(deps.versions.rows.size).toBe(0);
+  });
+
   it('deletes a rejected upload too', async () => {
     const deps = setup(refusingValidator);
     await createModel(alice, modelInput, deps);
-    const upload = await startUpload(alice, 'iris', deps);
+    const upload = await startUpload(alice, 'iris', { sizeBytes: 3 }, deps);
     await deps.artifacts.put(deps.uploads.rows.get(upload.uploadId)?.stagingKey ?? '', bytes);
     await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(UnprocessableError);
     expect(deps.artifacts.objects.size).toBe(0);
