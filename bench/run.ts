@@ -141,7 +141,7 @@ try {
       (JSON.parse(first.body ?? '{}') as { predictions?: unknown }).predictions,
       expected,
     );
-    const lease = await modelCache.acquire(version.artifactKey);
+    const lease = await modelCache.acquire(version);
     const onnxModel = lease.model;
     assertLabels('OnnxModel', (await onnxModel.predict(rows)).predictions, expected);
     const rawOutputs = await runRaw(rawSession, model, data);

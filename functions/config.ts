@@ -71,6 +71,19 @@ export const environmentSchema = z.object({
     .default(512 * 1024 * 1024),
   /** How long a prediction container may serve from its cached model/version/alias records (ms). */
   SERVING_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
+  /** Bytes of model files one owner may keep across all their versions. */
+  MODEL_STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024 * 1024),
+  /** Training jobs one user may have PENDING or RUNNING at once. */
+  MAX_ACTIVE_JOBS_PER_USER: z.coerce.number().int().positive().default(5),
+  /**
+   * Age after which a model file no version refers to is removed by the sweep; above the longest a
+   * registration can run (one invocation, 15 minutes at most on Lambda).
+   */
+  ORPHAN_ARTIFACT_MIN_AGE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
 
   /** The training workflow (every function gets it; those that start or stop jobs need it). */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
@@ -114,6 +127,9 @@ export interface PlatformConfig {
     readonly maxModelBytes: number;
     readonly modelCacheBytes: number;
     readonly servingCacheTtlMs: number;
+    readonly modelStorageQuotaBytes: number;
+    readonly maxActiveJobsPerUser: number;
+    readonly orphanArtifactMinAgeSeconds: number;
   };
   readonly workflows: { readonly trainingStateMachineArn?: string };
   readonly endpoints: {
@@ -173,6 +189,9 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       maxModelBytes: e.MAX_MODEL_BYTES,
       modelCacheBytes: e.MODEL_CACHE_BYTES,
       servingCacheTtlMs: e.SERVING_CACHE_TTL_MS,
+      modelStorageQuotaBytes: e.MODEL_STORAGE_QUOTA_BYTES,
+      maxActiveJobsPerUser: e.MAX_ACTIVE_JOBS_PER_USER,
+      orphanArtifactMinAgeSeconds: e.ORPHAN_ARTIFACT_MIN_AGE_SECONDS,
     },
     workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
     endpoints: {

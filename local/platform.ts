@@ -16,6 +16,7 @@ import {
   tableDefinitions,
 } from '#definitions/storage.ts';
 import { authorizerEntry, routeList } from '#http/routes.ts';
+import { scheduleList } from '../functions/maintenance/schedules.ts';
 import { workflowList } from '../functions/steps/workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { type CorsOptions, LocalApiGateway } from './api-gateway/server.ts';
@@ -23,6 +24,7 @@ import { identityDataDir } from './data-dir.ts';
 import { startEmulators } from './emulators/emulators.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
 import { LocalIdentityProvider, type SeedUser } from './identity-provider/identity-provider.ts';
+import { type LocalSchedules, startLocalSchedules } from './schedules.ts';
 import { LocalStepFunctions } from './step-functions/step-functions.ts';
 
 export const repositoryRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -56,6 +58,8 @@ export interface LocalPlatform {
   readonly identity: LocalIdentityProvider;
   readonly endpoints: { readonly dynamodb: string; readonly s3: string };
   readonly environment: Readonly<Record<string, string>>;
+  /** The schedule table's handlers (functions/maintenance/schedules.ts): run at start, then periodically. */
+  readonly schedules: LocalSchedules;
   close(): Promise<void>;
 }
 
@@ -156,11 +160,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     closers.push(() => gateway.close());
 
+    const schedules = await startLocalSchedules({ root: repositoryRoot, schedules: scheduleList });
+    closers.push(() => schedules.close());
+
     return {
       apiUrl: gateway.url,
       identity,
       endpoints: { dynamodb: emulators.dynamodbUrl, s3: emulators.s3Url },
       environment,
+      schedules,
       close: closeAll,
     };
   } catch (error) {

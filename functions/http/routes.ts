@@ -40,10 +40,10 @@ import {
   registerVersionBodySchema,
   registerVersionQuerySchema,
   rejectBodySchema,
-  startUploadBodySchema,
   reviewBodySchema,
   setAliasBodySchema,
   sourceFileDownloadSchema,
+  startUploadBodySchema,
   updateModelBodySchema,
   uploadParamsSchema,
   uploadSchema,
@@ -102,10 +102,21 @@ export interface FunctionSettings {
   readonly onnxRuntime?: boolean;
 }
 
+/**
+ * Object access in one bucket, by key prefix (`models/`): the objects a function may read, write
+ * (put, multipart) and delete. Any bucket grant lets the function list the bucket, which answers
+ * HeadBucket (health) and turns a missing key into a 404 instead of a 403.
+ */
+export interface BucketGrant {
+  readonly read?: readonly string[];
+  readonly write?: readonly string[];
+  readonly delete?: readonly string[];
+}
+
 /** Least-privilege access to tables and buckets, for a route's or a workflow task's function. */
 export interface StorageGrants {
   readonly tables?: Partial<Record<TableName, Grant>>;
-  readonly buckets?: Partial<Record<BucketName, Grant>>;
+  readonly buckets?: Partial<Record<BucketName, BucketGrant>>;
 }
 
 export interface RouteDefinition {
@@ -159,7 +170,8 @@ export const routes = {
       200: { description: 'Every dependency answered.', schema: healthSchema },
       503: { description: 'A dependency did not answer.', schema: healthSchema },
     },
-    grants: { tables: { apiKeys: 'read' }, buckets: { models: 'read' } },
+    // HeadBucket only: the bucket grant with no object access.
+    grants: { tables: { apiKeys: 'read' }, buckets: { models: {} } },
   }),
   openApi: route({
     operationId: 'getOpenApiDocument',
@@ -380,7 +392,10 @@ export const routes = {
     scope: 'full',
     request: { params: modelParamsSchema },
     responses: { 204: { description: 'Deleted.' } },
-    grants: { tables: { models: 'readWrite', modelVersions: 'readWrite' }, buckets: { models: 'readWrite' } },
+    grants: {
+      tables: { models: 'readWrite', modelVersions: 'readWrite' },
+      buckets: { models: { delete: ['models/'] } },
+    },
   }),
   registerVersion: route({
     operationId: 'registerVersion',
@@ -406,7 +421,7 @@ export const routes = {
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: {
       tables: { models: 'readWrite', modelVersions: 'readWrite', idempotency: 'readWrite' },
-      buckets: { models: 'readWrite' },
+      buckets: { models: { write: ['models/'], delete: ['models/'] } },
     },
   }),
   startModelUpload: route({
@@ -424,7 +439,8 @@ export const routes = {
     responses: { 201: { description: 'Where to upload.', schema: uploadSchema } },
     grants: {
       tables: { models: 'read', modelUploads: 'readWrite', idempotency: 'readWrite' },
-      buckets: { models: 'readWrite' },
+      // Presigning a PUT needs the right to put the object: staging keys only, never models/.
+      buckets: { models: { write: ['uploads/'] } },
     },
   }),
   commitModelUpload: route({
@@ -448,7 +464,7 @@ export const routes = {
         modelUploads: 'readWrite',
         idempotency: 'readWrite',
       },
-      buckets: { models: 'readWrite' },
+      buckets: { models: { read: ['uploads/'], write: ['models/'], delete: ['uploads/', 'models/'] } },
     },
   }),
   listVersions: route({
@@ -491,7 +507,8 @@ export const routes = {
     responses: {
       200: { description: 'The source file and where to get it.', schema: sourceFileDownloadSchema },
     },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    // Presigning a GET needs the right to get the object.
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   getVersionArtifact: route({
     operationId: 'getVersionArtifact',
@@ -581,8 +598,8 @@ export const routes = {
     },
     grants: {
       tables: { datasets: 'readWrite', datasetVersions: 'readWrite', idempotency: 'readWrite' },
-      // Presigning a PUT needs the right to put the object.
-      buckets: { datasets: 'readWrite' },
+      // Presigning a PUT needs the right to put the object: staging keys only.
+      buckets: { datasets: { write: ['uploads/'] } },
     },
   }),
   commitDatasetVersion: route({
@@ -618,7 +635,8 @@ export const routes = {
     function: { memoryMb: 1769, timeoutSeconds: 29 },
     grants: {
       tables: { datasets: 'readWrite', datasetVersions: 'readWrite' },
-      buckets: { datasets: 'readWrite' },
+      // The one writer of datasets/: the checked file is copied there from its staging key.
+      buckets: { datasets: { read: ['uploads/'], write: ['datasets/'], delete: ['uploads/'] } },
     },
   }),
   listDatasets: route({
@@ -754,7 +772,7 @@ export const routes = {
     },
     responses: { 200: { description: 'Predictions, one per row.', schema: predictionSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   v2ServerLive: route({
     operationId: 'v2ServerLive',
@@ -808,7 +826,7 @@ export const routes = {
     request: { params: v2ModelParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelMetadataSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   v2ModelVersionMetadata: route({
     operationId: 'v2ModelVersionMetadata',
@@ -823,7 +841,7 @@ export const routes = {
     request: { params: v2VersionParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelMetadataSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   v2ModelReady: route({
     operationId: 'v2ModelReady',
@@ -838,7 +856,7 @@ export const routes = {
     request: { params: v2ModelParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelReadySchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   v2ModelVersionReady: route({
     operationId: 'v2ModelVersionReady',
@@ -853,7 +871,7 @@ export const routes = {
     request: { params: v2VersionParamsSchema },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2ModelReadySchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   v2ModelInfer: route({
     operationId: 'v2ModelInfer',
@@ -868,7 +886,7 @@ export const routes = {
     request: { params: v2ModelParamsSchema, body: v2InferRequestSchema, maxBodyBytes: 6 * 1024 * 1024 },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   v2ModelVersionInfer: route({
     operationId: 'v2ModelVersionInfer',
@@ -883,7 +901,7 @@ export const routes = {
     request: { params: v2VersionParamsSchema, body: v2InferRequestSchema, maxBodyBytes: 6 * 1024 * 1024 },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -71,9 +71,18 @@ export interface WorkflowDefinition {
   readonly onExecutionEnd?: ExecutionEndTask;
 }
 
+/**
+ * The steps' files in the datasets bucket: they read committed datasets and write only their own
+ * working files (per job, feature sets, SageMaker channels); `datasets/` is written by the commit alone.
+ */
+const pipelineObjects = {
+  read: ['datasets/', 'jobs/', 'feature-sets/', 'sagemaker/'],
+  write: ['jobs/', 'feature-sets/', 'sagemaker/input/'],
+} as const;
+
 const jobAndData = {
   tables: { trainingJobs: 'readWrite', datasets: 'read', datasetVersions: 'read' },
-  buckets: { datasets: 'readWrite' },
+  buckets: { datasets: pipelineObjects },
 } as const;
 
 export const workflows = {
@@ -115,7 +124,10 @@ export const workflows = {
         function: { memoryMb: 2048, timeoutSeconds: 300, onnxRuntime: true },
         grants: {
           tables: { trainingJobs: 'readWrite', models: 'readWrite', modelVersions: 'readWrite' },
-          buckets: { datasets: 'read', models: 'readWrite' },
+          buckets: {
+            datasets: { read: pipelineObjects.read },
+            models: { write: ['models/'], delete: ['models/'] },
+          },
         },
       },
       MarkJobFailedFunctionArn: {
@@ -129,7 +141,7 @@ export const workflows = {
         function: { memoryMb: 3008, timeoutSeconds: 900 },
         grants: {
           tables: { trainingJobs: 'readWrite', featureSets: 'read' },
-          buckets: { datasets: 'readWrite' },
+          buckets: { datasets: pipelineObjects },
         },
       },
       ConvertXgboostFunctionArn: {
@@ -139,7 +151,7 @@ export const workflows = {
         function: { memoryMb: 3008, timeoutSeconds: 900 },
         grants: {
           tables: { trainingJobs: 'readWrite', featureSets: 'read' },
-          buckets: { datasets: 'readWrite' },
+          buckets: { datasets: pipelineObjects },
         },
       },
     },

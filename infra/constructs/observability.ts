@@ -32,6 +32,7 @@ import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-log
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { MODEL_INTEGRITY_METRIC } from '#core/registry/artifact-integrity.ts';
 import type { PlatformWorkflow } from './pipeline.ts';
 import type { PlatformFunction } from './platform-function.ts';
 
@@ -117,6 +118,25 @@ export class PlatformObservability extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     ];
+    // Published by the functions that load models when a file's bytes are not the registered ones.
+    const integrityFailures = new Metric({
+      namespace,
+      metricName: MODEL_INTEGRITY_METRIC,
+      dimensionsMap: { service: serviceName },
+      period: Duration.minutes(5),
+      statistic: Stats.SUM,
+    });
+    alarms.push(
+      new Alarm(this, 'ModelIntegrityAlarm', {
+        alarmDescription:
+          'A model file did not match its registered SHA-256 (overwritten or corrupted in storage); its version is refused until the file is restored',
+        metric: integrityFailures,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
     const errorMetrics: IMetric[] = [];
     for (const fn of [...props.functions, ...endFunctions]) {
       const errors = fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM });

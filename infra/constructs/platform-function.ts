@@ -12,14 +12,14 @@ import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-l
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { BucketName, TableName } from '#definitions/storage.ts';
-import type { Grant } from '#http/routes.ts';
+import type { BucketGrant, Grant } from '#http/routes.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 import type { PlatformBucket, PlatformStorage, PlatformTable } from './storage.ts';
 
 /** Table and bucket grants, as the route table and the workflow table list them. */
 export interface StorageGrants {
   readonly tables?: Partial<Record<TableName, Grant>>;
-  readonly buckets?: Partial<Record<BucketName, Grant>>;
+  readonly buckets?: Partial<Record<BucketName, BucketGrant>>;
 }
 
 /** The repository root: route entries and the lock file are resolved from here. */
@@ -54,22 +54,14 @@ const tableActions: Readonly<Record<Grant, readonly string[]>> = {
 };
 
 /**
- * S3 actions per grant level, without the `s3:GetObject*` / `s3:List*` wildcards of `grantRead`.
- * `ListBucket` on the bucket answers `HeadBucket` (health) and turns a missing key into a 404.
+ * S3 actions per kind of object access, without the `s3:GetObject*` / `s3:List*` wildcards of
+ * `grantRead`; each is granted on key prefixes only. `GetObjectVersion` reads the object version a
+ * model version is pinned to.
  */
-const bucketActions: Readonly<Record<Grant, { readonly bucket: string[]; readonly objects: string[] }>> = {
-  read: { bucket: ['s3:ListBucket'], objects: ['s3:GetObject', 's3:GetObjectVersion'] },
-  readWrite: {
-    bucket: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
-    objects: [
-      's3:GetObject',
-      's3:GetObjectVersion',
-      's3:PutObject',
-      's3:DeleteObject',
-      's3:AbortMultipartUpload',
-      's3:ListMultipartUploadParts',
-    ],
-  },
+const objectActions: Readonly<Record<keyof BucketGrant, readonly string[]>> = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  delete: ['s3:DeleteObject'],
 };
 
 export interface PlatformFunctionProps {
@@ -198,28 +190,44 @@ export class PlatformFunction extends NodejsFunction {
     for (const [name, grant] of Object.entries(grants.tables ?? {}) as [TableName, Grant][]) {
       this.bindTable(storage.tables[name], grant);
     }
-    for (const [name, grant] of Object.entries(grants.buckets ?? {}) as [BucketName, Grant][]) {
+    for (const [name, grant] of Object.entries(grants.buckets ?? {}) as [BucketName, BucketGrant][]) {
       this.bindBucket(storage.buckets[name], grant);
     }
     return this;
   }
 
-  /** Sets the bucket's name variable and grants `read` or `readWrite` on its objects. */
-  bindBucket(bucket: PlatformBucket, grant: Grant): this {
+  /**
+   * Sets the bucket's name variable, lets the function list the bucket, and grants each kind of
+   * object access on the key prefixes `grant` names, nothing outside them.
+   */
+  bindBucket(bucket: PlatformBucket, grant: BucketGrant): this {
     this.addEnvironment(bucket.definition.envVar, bucket.bucket.bucketName);
-    const actions = bucketActions[grant];
+    const bucketActions = [
+      's3:ListBucket',
+      ...(grant.write?.length ? ['s3:ListBucketMultipartUploads'] : []),
+    ];
     this.executionRole.addToPrincipalPolicy(
-      new PolicyStatement({ actions: actions.bucket, resources: [bucket.bucket.bucketArn] }),
+      new PolicyStatement({ actions: bucketActions, resources: [bucket.bucket.bucketArn] }),
     );
-    const objects = bucket.bucket.arnForObjects('*');
-    this.executionRole.addToPrincipalPolicy(
-      new PolicyStatement({ actions: actions.objects, resources: [objects] }),
-    );
-    acknowledgeWildcardResource(
-      this.executionRole,
-      objects,
-      'Object keys are user data (dataset and model names); the grant covers the objects of one bucket.',
-    );
+    for (const [access, actions] of Object.entries(objectActions) as [keyof BucketGrant, string[]][]) {
+      const prefixes = grant[access] ?? [];
+      if (prefixes.length === 0) continue;
+      const resources = prefixes.map((prefix) => {
+        if (!/^[a-z0-9-]+\/([a-z0-9-]+\/)*$/.test(prefix)) {
+          throw new Error(`Bucket grant prefixes are folder names ending in "/"; got "${prefix}".`);
+        }
+        return bucket.bucket.arnForObjects(`${prefix}*`);
+      });
+      this.executionRole.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources }));
+      for (const [index, resource] of resources.entries()) {
+        acknowledgeWildcardResource(
+          this.executionRole,
+          resource,
+          `The objects under one key prefix (${prefixes[index]}) of one bucket: the keys below it are ` +
+            'made at run time (names, version numbers and random ids).',
+        );
+      }
+    }
     return this;
   }
 }

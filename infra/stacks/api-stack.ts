@@ -8,6 +8,7 @@ import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routeList } from '#http/routes.ts';
 import { PlatformApi, type PlatformApiProps } from '../constructs/api.ts';
+import { PlatformMaintenance } from '../constructs/maintenance.ts';
 import { OnnxRuntimeLayer } from '../constructs/onnx-runtime-layer.ts';
 import { allWorkflowArns, PlatformPipeline } from '../constructs/pipeline.ts';
 
@@ -16,6 +17,7 @@ export type ApiStackProps = StackProps & Omit<PlatformApiProps, 'workflows'>;
 export class ApiStack extends Stack {
   readonly api: PlatformApi;
   readonly pipeline: PlatformPipeline;
+  readonly maintenance: PlatformMaintenance;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -39,6 +41,11 @@ export class ApiStack extends Stack {
       storage: props.storage,
       environment: this.api.environment,
       onnxRuntimeLayer: layer,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    this.maintenance = new PlatformMaintenance(this, 'Maintenance', {
+      storage: props.storage,
+      environment: this.api.environment,
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
 

@@ -26,7 +26,8 @@ export class ObservabilityStack extends Stack {
     this.observability = new PlatformObservability(this, 'Observability', {
       httpApi: props.api.api.httpApi,
       accessLogs: props.api.api.accessLogs,
-      functions: props.api.api.functions,
+      // The scheduled functions' every error is a platform fault too: an error alarm each.
+      functions: [...props.api.api.functions, ...props.api.maintenance.functions],
       workflows: Object.values(props.api.pipeline.workflows),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),

@@ -8,6 +8,7 @@ import { routeList } from '#http/routes.ts';
 import { workflowList } from '../../functions/steps/workflows.ts';
 import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
 import type { PlatformFunction } from '../../infra/constructs/platform-function.ts';
+import { expectedObjectGrants, objectGrantsIn } from './object-grants.ts';
 
 interface Statement {
   readonly Effect: string;
@@ -282,8 +283,8 @@ describe('PlatformApi grants', () => {
       const tableActions = Object.fromEntries(
         Object.entries(tables).map(([name, t]) => [name, statementsOn(fn, t.table).flatMap(actionsOf)]),
       );
-      const bucketActions = Object.fromEntries(
-        Object.entries(buckets).map(([name, b]) => [name, statementsOn(fn, b.bucket).flatMap(actionsOf)]),
+      const bucketStatements = Object.fromEntries(
+        Object.entries(buckets).map(([name, b]) => [name, statementsOn(fn, b.bucket)]),
       );
       const cognitoActions = statementsOn(fn, platform.stateful.auth.userPool).flatMap(actionsOf);
 
@@ -293,10 +294,12 @@ describe('PlatformApi grants', () => {
         expect(actions.includes('dynamodb:GetItem'), `${name} read`).toBe(grant !== undefined);
         expect(actions.includes('dynamodb:PutItem'), `${name} write`).toBe(grant === 'readWrite');
       }
-      for (const [name, actions] of Object.entries(bucketActions)) {
+      for (const [name, statements] of Object.entries(bucketStatements)) {
         const grant = route.grants.buckets?.[name as keyof typeof buckets];
-        expect(actions.includes('s3:GetObject'), `${name} read`).toBe(grant !== undefined);
-        expect(actions.includes('s3:PutObject'), `${name} write`).toBe(grant === 'readWrite');
+        expect(statements.flatMap(actionsOf).includes('s3:ListBucket'), `${name} list`).toBe(
+          grant !== undefined,
+        );
+        expect(objectGrantsIn(statements), `${name} objects`).toEqual(expectedObjectGrants(grant));
       }
       const pool = route.grants.userPool;
       expect(cognitoActions.includes('cognito-idp:AdminGetUser')).toBe(pool === 'read' || pool === 'admin');
@@ -306,6 +309,49 @@ describe('PlatformApi grants', () => {
       expect(cognitoActions.includes('cognito-idp:AdminCreateUser')).toBe(route.grants.userPool === 'admin');
     },
   );
+});
+
+describe('S3 grants by key prefix', () => {
+  const objectGrantsOf = (operationId: string, bucket: 'models' | 'datasets') =>
+    objectGrantsIn(
+      statementsOn(
+        platform.api.api.routeFunctions[operationId] as PlatformFunction,
+        platform.stateful.storage.buckets[bucket].bucket,
+      ),
+    );
+
+  it('gives the roles that presign uploads or delete a model no write on models/', () => {
+    expect(objectGrantsOf('startModelUpload', 'models')).toEqual({
+      's3:PutObject': ['uploads/'],
+      's3:AbortMultipartUpload': ['uploads/'],
+      's3:ListMultipartUploadParts': ['uploads/'],
+    });
+    expect(objectGrantsOf('deleteModel', 'models')).toEqual({ 's3:DeleteObject': ['models/'] });
+    expect(objectGrantsOf('getHealth', 'models')).toEqual({});
+  });
+
+  it('lets only the dataset commit write datasets/, of every function in the stack', () => {
+    const datasets = platform.stateful.storage.buckets.datasets.bucket;
+    const writers = [...platform.api.api.functions, ...platform.api.pipeline.functions]
+      .filter((fn) => objectGrantsIn(statementsOn(fn, datasets))['s3:PutObject']?.includes('datasets/'))
+      .map((fn) => fn.node.id);
+    expect(writers).toEqual([
+      (platform.api.api.routeFunctions.commitDatasetVersion as PlatformFunction).node.id,
+    ]);
+    expect(objectGrantsOf('createDatasetVersion', 'datasets')['s3:PutObject']).toEqual(['uploads/']);
+  });
+
+  it('grants no S3 object action on a whole bucket', () => {
+    for (const fn of [...platform.api.api.functions, ...platform.api.pipeline.functions]) {
+      for (const prefixes of Object.values(
+        objectGrantsIn(
+          Object.values(platform.stateful.storage.buckets).flatMap((b) => statementsOn(fn, b.bucket)),
+        ),
+      )) {
+        expect(prefixes, fn.node.id).not.toContain('*');
+      }
+    }
+  });
 });
 
 describe('PlatformApi stage', () => {

@@ -8,7 +8,7 @@ import { LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeList } from '#http/routes.ts';
+import { type BucketGrant, routeList } from '#http/routes.ts';
 import { type WorkflowDefinition, workflowList, workflows } from '../../functions/steps/workflows.ts';
 import { buildPlatformApp, type PlatformApp, requiredFeatureFlags } from '../../infra/app.ts';
 import { flattenReference } from '../../infra/constructs/nag.ts';
@@ -17,6 +17,7 @@ import type { PlatformFunction } from '../../infra/constructs/platform-function.
 import { SageMakerTraining, XGBOOST_REGISTRIES } from '../../infra/constructs/sagemaker-training.ts';
 import { PlatformStorage } from '../../infra/constructs/storage.ts';
 import { placeholdersOf } from '../../local/step-functions/definitions.ts';
+import { expectedObjectGrants, objectGrantsIn } from './object-grants.ts';
 
 interface Statement {
   readonly Effect: string;
@@ -350,8 +351,8 @@ describe('PlatformWorkflow task functions', () => {
     const tableActions = Object.entries(tables).map(
       ([table, t]) => [table, statementsOn(fn, t.table).flatMap(actionsOf)] as const,
     );
-    const bucketActions = Object.entries(buckets).map(
-      ([bucket, b]) => [bucket, statementsOn(fn, b.bucket).flatMap(actionsOf)] as const,
+    const bucketStatements = Object.entries(buckets).map(
+      ([bucket, b]) => [bucket, statementsOn(fn, b.bucket)] as const,
     );
     const others = statementsOf(fn)
       .flatMap(actionsOf)
@@ -363,10 +364,9 @@ describe('PlatformWorkflow task functions', () => {
       expect(actions.includes('dynamodb:GetItem'), `${table} read`).toBe(grant !== undefined);
       expect(actions.includes('dynamodb:PutItem'), `${table} write`).toBe(grant === 'readWrite');
     }
-    for (const [bucket, actions] of bucketActions) {
-      const grant = (task.grants.buckets as Record<string, string> | undefined)?.[bucket];
-      expect(actions.includes('s3:GetObject'), `${bucket} read`).toBe(grant !== undefined);
-      expect(actions.includes('s3:PutObject'), `${bucket} write`).toBe(grant === 'readWrite');
+    for (const [bucket, statements] of bucketStatements) {
+      const grant = (task.grants.buckets as Record<string, BucketGrant> | undefined)?.[bucket];
+      expect(objectGrantsIn(statements), `${bucket} objects`).toEqual(expectedObjectGrants(grant));
     }
     expect(others).toEqual([]);
   });

@@ -84,7 +84,10 @@ export class InMemoryVersions implements VersionRepository {
     this.rows.set(key, version);
   }
   async highestNumber(modelName: string) {
-    return Math.max(0, ...[...this.rows.values()].filter((v) => v.modelName === modelName).map((v) => v.version));
+    return Math.max(
+      0,
+      ...[...this.rows.values()].filter((v) => v.modelName === modelName).map((v) => v.version),
+    );
   }
   async get(modelName: string, version: number) {
     return this.rows.get(`${modelName}#${version}`);

@@ -12,11 +12,17 @@ export interface CacheableModel {
   dispose(): Promise<void>;
 }
 
-export interface ModelCacheOptions<M extends CacheableModel> {
+/**
+ * `S` is what a caller names a model by: a key string, or a record the loader needs more of (where
+ * the file is, which object version, its checksum); `keyOf` gives its cache key.
+ */
+export interface ModelCacheOptions<M extends CacheableModel, S = string> {
   /** Upper bound on the sum of `sizeBytes` of the cached models. A single larger model is still served. */
   readonly maxBytes: number;
   /** Fetches a model's bytes (e.g. from S3), called once per key per container while it stays cached. */
-  readonly loader: (key: string) => Promise<Uint8Array>;
+  readonly loader: (source: S) => Promise<Uint8Array>;
+  /** The cache key of a source; by default the source itself, for string sources. */
+  readonly keyOf?: (source: S) => string;
   /** Turns bytes into a model; default `OnnxModel.create(bytes, { id: key, ...modelOptions })`. */
   readonly create?: (bytes: Uint8Array, key: string) => Promise<M>;
   readonly modelOptions?: Omit<OnnxModelOptions, 'id'>;
@@ -57,9 +63,10 @@ interface Flight<M> {
  * const cache = new ModelCache({ maxBytes: 512 * 1024 * 1024, loader: (key) => artifacts.get(key) });
  * const result = await cache.use('iris@3', (model) => model.predict(instances));
  */
-export class ModelCache<M extends CacheableModel = OnnxModel> {
+export class ModelCache<M extends CacheableModel = OnnxModel, S = string> {
   readonly maxBytes: number;
-  readonly #loader: (key: string) => Promise<Uint8Array>;
+  readonly #loader: (source: S) => Promise<Uint8Array>;
+  readonly #keyOf: (source: S) => string;
   readonly #create: (bytes: Uint8Array, key: string) => Promise<M>;
   /** Insertion order is recency order: the first entry is the least recently used. */
   readonly #entries = new Map<string, Entry<M>>();
@@ -70,19 +77,20 @@ export class ModelCache<M extends CacheableModel = OnnxModel> {
   #failedLoads = 0;
   #evictions = 0;
 
-  constructor(options: ModelCacheOptions<M>) {
+  constructor(options: ModelCacheOptions<M, S>) {
     if (!(options.maxBytes > 0)) throw new RangeError('maxBytes must be a positive number.');
     this.maxBytes = options.maxBytes;
     this.#loader = options.loader;
+    this.#keyOf = options.keyOf ?? ((source) => String(source));
     this.#create =
       options.create ??
       ((bytes, key) =>
         OnnxModel.create(bytes, { ...options.modelOptions, id: key }) as unknown as Promise<M>);
   }
 
-  /** Runs `fn` with the model for `key`, loading it if needed, and releases it afterwards. */
-  async use<T>(key: string, fn: (model: M) => Promise<T> | T): Promise<T> {
-    const lease = await this.acquire(key);
+  /** Runs `fn` with the model for `source`, loading it if needed, and releases it afterwards. */
+  async use<T>(source: S, fn: (model: M) => Promise<T> | T): Promise<T> {
+    const lease = await this.acquire(source);
     try {
       return await fn(lease.model);
     } finally {
@@ -90,8 +98,9 @@ export class ModelCache<M extends CacheableModel = OnnxModel> {
     }
   }
 
-  /** The model for `key`, held until `release()`: it will not be disposed while held. */
-  async acquire(key: string): Promise<ModelLease<M>> {
+  /** The model for `source`, held until `release()`: it will not be disposed while held. */
+  async acquire(source: S): Promise<ModelLease<M>> {
+    const key = this.#keyOf(source);
     const cached = this.#entries.get(key);
     if (cached !== undefined) {
       this.#hits += 1;
@@ -103,18 +112,18 @@ export class ModelCache<M extends CacheableModel = OnnxModel> {
     let flight = this.#flights.get(key);
     if (flight === undefined) {
       const waiting = { count: 0 };
-      flight = { waiting, promise: this.#load(key, waiting) };
+      flight = { waiting, promise: this.#load(key, source, waiting) };
       this.#flights.set(key, flight);
     }
     flight.waiting.count += 1;
     return this.#lease(await flight.promise);
   }
 
-  async #load(key: string, waiting: { count: number }): Promise<Entry<M>> {
+  async #load(key: string, source: S, waiting: { count: number }): Promise<Entry<M>> {
     try {
       // Called from a then() so that even a loader that throws synchronously settles after the
       // flight is registered (and is then forgotten by the finally below).
-      const bytes = await Promise.resolve().then(() => this.#loader(key));
+      const bytes = await Promise.resolve().then(() => this.#loader(source));
       const model = await this.#create(bytes, key);
       this.#loads += 1;
       // Every caller waiting on this load holds the model from this moment: an eviction before

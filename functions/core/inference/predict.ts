@@ -5,20 +5,24 @@
  */
 import type { Principal } from '../auth/principal.ts';
 import { resolveServingVersion, type ServingChoice, type ServingReads } from '../registry/aliases.ts';
+import type { ServedArtifact } from '../registry/artifact-integrity.ts';
 import type { ModelSignature } from './onnx-graph.ts';
 import { modelMetadata } from './open-inference-protocol.ts';
 import type { PredictionResult, V2OutputTensor } from './outputs.ts';
 
-/** Runs a registered version's file; the implementation keeps sessions warm per container. */
+/**
+ * Runs a registered version's file, checked against the version's SHA-256 when it is loaded; the
+ * implementation keeps sessions warm per container.
+ */
 export interface ModelRunner {
-  predict(artifactKey: string, instances: unknown): Promise<PredictionResult>;
+  predict(artifact: ServedArtifact, instances: unknown): Promise<PredictionResult>;
   infer(
-    artifactKey: string,
+    artifact: ServedArtifact,
     inputs: unknown,
     outputNames: readonly string[] | undefined,
   ): Promise<V2OutputTensor[]>;
   /** The signature as served (every output a tensor), loading the model if needed. */
-  servedSignature(artifactKey: string): Promise<ModelSignature>;
+  servedSignature(artifact: ServedArtifact): Promise<ModelSignature>;
 }
 
 export interface PredictDeps extends ServingReads {
@@ -45,7 +49,7 @@ export async function predict(
   deps: PredictDeps,
 ): Promise<PredictionResponse> {
   const choice = await resolveServingVersion(principal, name, selector, deps);
-  const result = await deps.runner.predict(choice.version.artifactKey, instances);
+  const result = await deps.runner.predict(choice.version, instances);
   return {
     model: name,
     version: choice.version.version,
@@ -69,7 +73,7 @@ export async function inferV2(
 ): Promise<{ model_name: string; model_version: string; id?: string; outputs: V2OutputTensor[] }> {
   const choice = await resolveServingVersion(principal, name, selector, deps);
   const outputs = await deps.runner.infer(
-    choice.version.artifactKey,
+    choice.version,
     request.inputs,
     request.outputs?.map((o) => o.name),
   );
@@ -89,7 +93,7 @@ export async function describeModelV2(
   deps: PredictDeps,
 ) {
   const choice = await resolveServingVersion(principal, name, selector, deps);
-  const signature = await deps.runner.servedSignature(choice.version.artifactKey);
+  const signature = await deps.runner.servedSignature(choice.version);
   const versions =
     selector.version === undefined
       ? (await deps.versions.list(name, { limit: 100 })).items
@@ -107,6 +111,6 @@ export async function modelReadyV2(
   deps: PredictDeps,
 ): Promise<ServingChoice> {
   const choice = await resolveServingVersion(principal, name, selector, deps);
-  await deps.runner.servedSignature(choice.version.artifactKey);
+  await deps.runner.servedSignature(choice.version);
   return choice;
 }

@@ -13,5 +13,6 @@ export const registryDeps = {
   uploads: uploadRepository,
   artifacts: modelsStore,
   maxModelBytes: config().limits.maxModelBytes,
+  modelStorageQuotaBytes: config().limits.modelStorageQuotaBytes,
   now: () => new Date(),
 };

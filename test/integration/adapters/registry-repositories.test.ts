@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbModelRepository } from '../../../functions/adapters/dynamodb/model-repository.ts';
 import { DynamoDbUploadRepository } from '../../../functions/adapters/dynamodb/upload-repository.ts';
 import { DynamoDbVersionRepository } from '../../../functions/adapters/dynamodb/version-repository.ts';
-import { ConflictError, NotFoundError } from '../../../functions/core/errors.ts';
+import { ConflictError } from '../../../functions/core/errors.ts';
 import type { ModelRecord, VersionRecord } from '../../../functions/core/registry/model-records.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
 

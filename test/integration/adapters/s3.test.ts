@@ -35,7 +35,9 @@ describe('S3BlobStore', () => {
     const body = 'sepal_length,species\n5.1,setosa\n';
     const uploadUrl = await store.presignedUploadUrl('uploads/iris.csv', 300, Buffer.byteLength(body));
     // What S3 will hold the client to: the length is a signed header.
-    expect(new URL(uploadUrl).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain('content-length');
+    expect(new URL(uploadUrl).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain(
+      'content-length',
+    );
     const put = await fetch(uploadUrl, { method: 'PUT', body, headers: { 'content-type': 'text/csv' } });
     expect(put.status).toBe(200);
     const download = await fetch(await store.presignedDownloadUrl('uploads/iris.csv', 300));

@@ -315,7 +315,9 @@ describe('presigned uploads', () => {
     await createModel(alice, modelInput, deps);
     const upload = await startUpload(alice, 'iris', { sizeBytes: 2 }, deps);
     await deps.artifacts.put(deps.uploads.rows.get(upload.uploadId)?.stagingKey ?? '', bytes);
-    await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(/not the 2 declared/);
+    await expect(commitUpload(alice, 'iris', upload.uploadId, {}, deps)).rejects.toThrow(
+      /not the 2 declared/,
+    );
     expect(deps.artifacts.objects.size).toBe(0);
     expect(deps.versions.rows.size).toBe(0);
   });

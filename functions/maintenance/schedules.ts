@@ -1,0 +1,33 @@
+/**
+ * The schedule table: functions the platform runs on a timer rather than on a request. CDK builds
+ * one function and one EventBridge schedule per entry (with the grants it lists); the local platform
+ * runs the same handler at start and then every `everyMinutes`. Like the route table, it imports no
+ * handler code.
+ */
+import type { StorageGrants } from '#http/routes.ts';
+
+export interface ScheduledTask {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly everyMinutes: number;
+  readonly timeoutSeconds?: number;
+  readonly grants: StorageGrants;
+}
+
+export const schedules = {
+  sweepOrphanArtifacts: {
+    entry: 'functions/maintenance/sweep-orphan-artifacts.ts',
+    description: 'Removes model files no version record refers to (left by registrations that crashed).',
+    everyMinutes: 60,
+    timeoutSeconds: 300,
+    grants: {
+      tables: { modelVersions: 'read' },
+      buckets: { models: { delete: ['models/'] } },
+    },
+  },
+} as const satisfies Record<string, ScheduledTask>;
+
+export const scheduleList: readonly (ScheduledTask & { readonly id: string })[] = Object.entries(
+  schedules,
+).map(([id, task]) => ({ id, ...task }));
