@@ -491,7 +491,11 @@ async function runLocalJob(call: Call, rows: number, warm: boolean): Promise<Loc
   const csvGenerateMs = round(performance.now() - t, 0);
   const name = `bench-${rows / 1000}k`;
 
-  const created = await call('POST', '/v1/datasets', { name, format: 'csv' });
+  const created = await call('POST', '/v1/datasets', {
+    name,
+    format: 'csv',
+    sizeBytes: Buffer.byteLength(csv),
+  });
   expectStatus('POST /v1/datasets', created, 201);
   t = performance.now();
   const put = await fetch(String(created.json.uploadUrl), { method: 'PUT', body: csv });

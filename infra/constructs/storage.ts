@@ -113,6 +113,17 @@ export class PlatformStorage extends Construct {
         serverAccessLogsPrefix: `${definition.id.toLowerCase()}/`,
         lifecycleRules: [
           { abortIncompleteMultipartUploadAfter: Duration.days(definition.abortIncompleteUploadsAfterDays) },
+          {
+            id: 'AbandonedUploads',
+            prefix: 'uploads/',
+            expiration: Duration.days(definition.abandonedUploadsExpireAfterDays),
+          },
+          {
+            id: 'NoncurrentVersions',
+            noncurrentVersionExpiration: Duration.days(definition.noncurrentVersionsExpireAfterDays),
+            // A deleted object leaves a delete marker; once its old versions expired, it goes too.
+            expiredObjectDeleteMarker: true,
+          },
         ],
         removalPolicy: RemovalPolicy.RETAIN,
       }),

@@ -37,6 +37,13 @@ export interface BucketDefinition {
   readonly description: string;
   /** Days after which incomplete multipart uploads are aborted. */
   readonly abortIncompleteUploadsAfterDays: number;
+  /**
+   * Days after which objects under `uploads/` (presigned uploads never committed) expire; longer
+   * than an upload may stay pending (its URL works for an hour at most, its record a day).
+   */
+  readonly abandonedUploadsExpireAfterDays: number;
+  /** Days a replaced or deleted object's previous version is kept (the buckets are versioned). */
+  readonly noncurrentVersionsExpireAfterDays: number;
 }
 
 export const tableDefinitions = {
@@ -159,12 +166,16 @@ export const bucketDefinitions = {
     envVar: 'DATASETS_BUCKET',
     description: 'Uploaded datasets and the files derived from them (profiles, feature sets).',
     abortIncompleteUploadsAfterDays: 2,
+    abandonedUploadsExpireAfterDays: 2,
+    noncurrentVersionsExpireAfterDays: 30,
   },
   models: {
     id: 'Models',
     envVar: 'MODELS_BUCKET',
     description: 'Model artifacts (ONNX files) of every registered version.',
     abortIncompleteUploadsAfterDays: 2,
+    abandonedUploadsExpireAfterDays: 2,
+    noncurrentVersionsExpireAfterDays: 30,
   },
 } as const satisfies Record<string, BucketDefinition>;
 

@@ -77,10 +77,14 @@ export async function seedTrainingDemo(
 ): Promise<{ jobId: string; status: string; version?: number } | undefined> {
   const existing = await call(apiUrl, adminToken, 'GET', `/v1/datasets/${DEMO_DATASET}`);
   if (existing.status === 200) return undefined;
-  const started = (await (
-    await call(apiUrl, adminToken, 'POST', '/v1/datasets', { name: DEMO_DATASET, format: 'csv' })
-  ).json()) as { version: number; uploadUrl: string };
   const csv = await readFile(new URL('../../data/public/iris.csv', import.meta.url));
+  const started = (await (
+    await call(apiUrl, adminToken, 'POST', '/v1/datasets', {
+      name: DEMO_DATASET,
+      format: 'csv',
+      sizeBytes: csv.byteLength,
+    })
+  ).json()) as { version: number; uploadUrl: string };
   const put = await fetch(started.uploadUrl, { method: 'PUT', body: csv });
   if (!put.ok) throw new Error(`demo seeding: the dataset upload answered ${put.status}`);
   await call(apiUrl, adminToken, 'POST', `/v1/datasets/${DEMO_DATASET}/versions/${started.version}/commit`);

@@ -23,13 +23,19 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function startUpload(name: string, token = alice, extra: Record<string, unknown> = {}) {
-  return t.call('POST', '/v1/datasets', { token, body: { name, ...extra } });
+/** POST /v1/datasets for a file of `sizeBytes` (the length the upload URL is signed for). */
+async function startUpload(
+  name: string,
+  sizeBytes: number,
+  token = alice,
+  extra: Record<string, unknown> = {},
+) {
+  return t.call('POST', '/v1/datasets', { token, body: { name, sizeBytes, ...extra } });
 }
 
 /** POST /v1/datasets, then PUT the bytes to the presigned URL as a client would. */
 async function upload(name: string, bytes: Uint8Array, token = alice, extra: Record<string, unknown> = {}) {
-  const started = await startUpload(name, token, extra);
+  const started = await startUpload(name, bytes.byteLength, token, extra);
   expect(started.status).toBe(201);
   const put = await fetch(started.json.uploadUrl, { method: 'PUT', body: bytes });
   expect(put.status).toBe(200);
@@ -57,7 +63,9 @@ async function storedObjects(prefix: string): Promise<string[]> {
 describe('uploading and committing a dataset', () => {
   it('uploads through the presigned URL, commits, and serves the profile and quality report', async () => {
     // Prepare
-    const started = await startUpload('customers', alice, { description: 'CRM export' });
+    const started = await startUpload('customers', datasetFixture('customers.csv').byteLength, alice, {
+      description: 'CRM export',
+    });
     expect(started.status).toBe(201);
     expect(started.headers.get('location')).toBe('/v1/datasets/customers/versions/1');
     expect(started.json).toMatchObject({ name: 'customers', version: 1, status: 'uploading', format: 'csv' });
@@ -122,7 +130,7 @@ describe('uploading and committing a dataset', () => {
   });
 
   it('answers 409 while nothing has been uploaded, and commits once it is (an empty JSON body is fine)', async () => {
-    const started = await startUpload('not-yet');
+    const started = await startUpload('not-yet', datasetFixture('customers.csv').byteLength);
     const response = await commit('not-yet', started.json.version);
     expect(response.status).toBe(409);
     expect(response.json.detail).toMatch(/Nothing has been uploaded/);
@@ -133,8 +141,16 @@ describe('uploading and committing a dataset', () => {
 
   it('replays a retried POST with the same Idempotency-Key instead of making another version', async () => {
     const headers = { 'idempotency-key': 'upload-once-1' };
-    const first = await t.call('POST', '/v1/datasets', { token: alice, body: { name: 'retried' }, headers });
-    const again = await t.call('POST', '/v1/datasets', { token: alice, body: { name: 'retried' }, headers });
+    const first = await t.call('POST', '/v1/datasets', {
+      token: alice,
+      body: { name: 'retried', sizeBytes: 10 },
+      headers,
+    });
+    const again = await t.call('POST', '/v1/datasets', {
+      token: alice,
+      body: { name: 'retried', sizeBytes: 10 },
+      headers,
+    });
     expect(again.json.version).toBe(first.json.version);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
@@ -197,7 +213,7 @@ describe('ownership', () => {
     const adminList = await t.call('GET', '/v1/datasets?limit=100', { token: admin });
     expect(adminList.json.items.map((d: { name: string }) => d.name)).toContain('customers');
     // A name taken by another user cannot be uploaded to.
-    expect((await startUpload('customers', bob)).status).toBe(409);
+    expect((await startUpload('customers', 10, bob)).status).toBe(409);
   });
 });
 

@@ -32,8 +32,12 @@ function checkerboardCsv(rows: number, seed: number): string {
 
 describe('gradient boosting through the training workflow', () => {
   it('wins on a non-linear problem, is registered, and serves raw rows', async () => {
-    const started = await t.call('POST', '/v1/datasets', { token: alice, body: { name: 'checkerboard' } });
-    await fetch(started.json.uploadUrl, { method: 'PUT', body: checkerboardCsv(2000, 7) });
+    const csv = checkerboardCsv(2000, 7);
+    const started = await t.call('POST', '/v1/datasets', {
+      token: alice,
+      body: { name: 'checkerboard', sizeBytes: Buffer.byteLength(csv) },
+    });
+    await fetch(started.json.uploadUrl, { method: 'PUT', body: csv });
     expect(
       (
         await t.call('POST', `/v1/datasets/checkerboard/versions/${started.json.version}/commit`, {

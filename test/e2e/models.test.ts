@@ -159,12 +159,18 @@ describe('version numbers', () => {
 describe('presigned uploads for large files', () => {
   it('uploads to S3 directly, then commits the file as a version', async () => {
     await createModel('big-upload');
-    const started = await t.call('POST', '/v1/models/big-upload/uploads', { token: alice });
-    expect(started.status).toBe(201);
-    const put = await fetch(started.json.uploadUrl, {
-      method: 'PUT',
-      body: fixture('iris_logreg_zipmap').bytes,
+    const bytes = fixture('iris_logreg_zipmap').bytes;
+    const started = await t.call('POST', '/v1/models/big-upload/uploads', {
+      token: alice,
+      body: { sizeBytes: bytes.byteLength },
     });
+    expect(started.status).toBe(201);
+    expect(started.json.sizeBytes).toBe(bytes.byteLength);
+    // On AWS, S3 holds the client to the declared length: it is a signed header of the URL.
+    expect(new URL(started.json.uploadUrl).searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain(
+      'content-length',
+    );
+    const put = await fetch(started.json.uploadUrl, { method: 'PUT', body: bytes });
     expect(put.status).toBe(200);
     const committed = await t.call('POST', `/v1/models/big-upload/uploads/${started.json.uploadId}/commit`, {
       token: alice,

@@ -18,7 +18,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function uploadDataset(token: string, name: string, csv: string): Promise<number> {
-  const started = await t.call('POST', '/v1/datasets', { token, body: { name, format: 'csv' } });
+  const started = await t.call('POST', '/v1/datasets', {
+    token,
+    body: { name, format: 'csv', sizeBytes: Buffer.byteLength(csv) },
+  });
   expect(started.status).toBe(201);
   const put = await fetch(started.json.uploadUrl, { method: 'PUT', body: csv });
   expect(put.status).toBe(200);

@@ -157,6 +157,43 @@ describe('PlatformStorage buckets', () => {
       expect(Object.keys(matching)).toHaveLength(1);
     },
   );
+
+  it.each(Object.values(bucketDefinitions))(
+    'bounds what $id keeps: abandoned uploads/ objects and noncurrent versions expire',
+    (definition) => {
+      // Act
+      const matching = template.findResources('AWS::S3::Bucket', {
+        Properties: {
+          LoggingConfiguration: { LogFilePrefix: `${definition.id.toLowerCase()}/` },
+          LifecycleConfiguration: {
+            Rules: Match.arrayWith([
+              Match.objectLike({
+                Prefix: 'uploads/',
+                ExpirationInDays: definition.abandonedUploadsExpireAfterDays,
+                Status: 'Enabled',
+              }),
+              Match.objectLike({
+                NoncurrentVersionExpiration: { NoncurrentDays: definition.noncurrentVersionsExpireAfterDays },
+                ExpiredObjectDeleteMarker: true,
+                Status: 'Enabled',
+              }),
+            ]),
+          },
+        },
+      });
+
+      // Assess
+      expect(Object.keys(matching)).toHaveLength(1);
+      // Nothing else expires: committed datasets and registered model files stay.
+      const rules = Object.values(matching)[0]?.Properties.LifecycleConfiguration.Rules as {
+        ExpirationInDays?: number;
+        Prefix?: string;
+      }[];
+      expect(rules.filter((r) => r.ExpirationInDays !== undefined).map((r) => r.Prefix)).toEqual([
+        'uploads/',
+      ]);
+    },
+  );
 });
 
 describe('PlatformAuth', () => {

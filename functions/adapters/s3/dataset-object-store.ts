@@ -26,8 +26,8 @@ export class S3DatasetObjectStore implements DatasetObjectStore {
     return this.#blobs.bucket;
   }
 
-  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return this.#blobs.presignedUploadUrl(key, expiresInSeconds);
+  presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes: number): Promise<string> {
+    return this.#blobs.presignedUploadUrl(key, expiresInSeconds, sizeBytes);
   }
 
   size(key: string): Promise<number | undefined> {

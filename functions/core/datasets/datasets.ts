@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { listingOwner, requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type { DatasetFormat, DatasetRecord, DatasetVersionRecord } from './dataset-records.ts';
 import type { DatasetObjectStore, DatasetRepository, DatasetVersionRepository } from './ports.ts';
@@ -15,6 +15,8 @@ export interface DatasetDeps {
   readonly datasets: DatasetRepository;
   readonly versions: DatasetVersionRepository;
   readonly objects: DatasetObjectStore;
+  /** Largest file a version may have; also what an upload may declare. */
+  readonly maxDatasetBytes: number;
   readonly now: () => Date;
 }
 
@@ -76,12 +78,23 @@ async function ownDataset(
   return requireAccess(principal, dataset, 'write', datasetNotFound(input.name));
 }
 
-/** Hands out the next version number and a presigned URL to PUT the file to. */
+/**
+ * Hands out the next version number and a presigned URL to PUT the file to. The declared size is
+ * checked against the limit before anything is written, and signed into the URL, so S3 refuses a
+ * body of another length; the commit checks the stored size again (what holds where signatures are
+ * not enforced, e.g. the local emulator).
+ */
 export async function startDatasetUpload(
   principal: Principal,
-  input: { name: string; format: DatasetFormat; description?: string },
+  input: { name: string; format: DatasetFormat; sizeBytes: number; description?: string },
   deps: DatasetDeps,
 ): Promise<StartedUpload> {
+  if (input.sizeBytes > deps.maxDatasetBytes) {
+    throw new PayloadTooLargeError(
+      `The file is ${input.sizeBytes} bytes; the limit is ${deps.maxDatasetBytes}.`,
+      { field: 'body.sizeBytes', limitBytes: deps.maxDatasetBytes },
+    );
+  }
   const dataset = await ownDataset(principal, input, deps);
   const version = await deps.datasets.nextVersionNumber(dataset.name);
   const now = deps.now();
@@ -103,7 +116,7 @@ export async function startDatasetUpload(
     version,
     status: 'uploading',
     format: input.format,
-    uploadUrl: await deps.objects.presignedUploadUrl(stagingKey, UPLOAD_URL_SECONDS),
+    uploadUrl: await deps.objects.presignedUploadUrl(stagingKey, UPLOAD_URL_SECONDS, input.sizeBytes),
     method: 'PUT',
     expiresAt,
     commitPath: `/v1/datasets/${dataset.name}/versions/${version}/commit`,

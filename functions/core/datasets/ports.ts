@@ -55,7 +55,8 @@ export interface OpenedObject {
 }
 
 export interface DatasetObjectStore {
-  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** A PUT URL for exactly `sizeBytes` bytes: the length is part of the signature. */
+  presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes: number): Promise<string>;
   /** Undefined when there is no such object. */
   size(key: string): Promise<number | undefined>;
   open(key: string): Promise<OpenedObject | undefined>;

@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { canAccess, isAdmin, listingOwner, requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  QuotaExceededError,
+  UnprocessableError,
+} from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -113,6 +119,8 @@ export interface JobDeps {
   readonly datasets: DatasetAccess;
   /** To refuse, before training, a model name that belongs to someone else. */
   readonly models: { get(name: string): Promise<{ ownerId: string } | undefined> };
+  /** PENDING or RUNNING jobs one user may have at once; unlimited when absent. */
+  readonly maxActiveJobsPerUser?: number;
   readonly now: () => Date;
 }
 
@@ -167,6 +175,7 @@ export async function startTrainingJob(
       },
     );
   }
+  await assertActiveJobsBelowQuota(principal, deps);
   if (!dataset.columns.includes(request.target)) {
     throw new UnprocessableError(
       `The dataset has no column "${request.target}" (columns: ${dataset.columns.join(', ')}).`,
@@ -193,6 +202,32 @@ export async function startTrainingJob(
     throw error;
   }
   return job;
+}
+
+/**
+ * The owner's unfinished jobs are counted before a new one is written. Two requests at the same
+ * moment can both pass (no counter is held across the job's life), so a user can briefly exceed the
+ * quota by the number of concurrent requests; the next request sees them all.
+ */
+async function assertActiveJobsBelowQuota(
+  principal: Principal,
+  deps: Pick<JobDeps, 'jobs' | 'maxActiveJobsPerUser'>,
+): Promise<void> {
+  const limit = deps.maxActiveJobsPerUser;
+  if (limit === undefined) return;
+  let active = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.jobs.listByOwner(principal.userId, { limit: 100, cursor });
+    active += page.items.filter((job) => !FINISHED.has(job.status)).length;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && active < limit);
+  if (active >= limit) {
+    throw new QuotaExceededError(
+      `You have ${active} training jobs pending or running; the limit is ${limit}. Wait for one to finish or cancel one.`,
+      { quota: 'activeTrainingJobs', limit, used: active },
+    );
+  }
 }
 
 export async function getTrainingJob(principal: Principal, jobId: string, deps: Pick<JobDeps, 'jobs'>) {

@@ -24,6 +24,10 @@ export const createDatasetBodySchema = z
       .enum(DATASET_FORMATS)
       .default('csv')
       .describe('`csv`: comma-separated with a header row (RFC 4180). `jsonl`: one JSON object per line.'),
+    sizeBytes: z
+      .int()
+      .positive()
+      .describe("The file's exact size in bytes: the upload URL accepts a body of this length only."),
     description: z
       .string()
       .max(2000)
@@ -45,7 +49,9 @@ export const datasetUploadSchema = z
     version: z.int().positive(),
     status: z.literal('uploading'),
     format: z.enum(DATASET_FORMATS),
-    uploadUrl: z.url().describe('PUT the file here (no other headers needed), then commit.'),
+    uploadUrl: z
+      .url()
+      .describe('PUT the file here (exactly `sizeBytes` bytes, no other headers needed), then commit.'),
     method: z.literal('PUT'),
     expiresAt: isoTimestamp.describe('When the upload URL stops working.'),
     commitPath: z.string().describe('POST here once the file is uploaded.'),

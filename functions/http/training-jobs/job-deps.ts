@@ -1,4 +1,5 @@
 /** The training job use cases' dependencies, shared by the job handlers. */
+import { config } from '#config';
 import { modelRepository } from '../../adapters/dependencies.ts';
 import {
   jobRepository,
@@ -11,5 +12,6 @@ export const jobDeps = {
   workflow: trainingWorkflow,
   datasets: trainingDatasetAccess,
   models: modelRepository,
+  maxActiveJobsPerUser: config().limits.maxActiveJobsPerUser,
   now: () => new Date(),
 };

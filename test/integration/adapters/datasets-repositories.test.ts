@@ -160,7 +160,7 @@ describe('S3DatasetObjectStore', () => {
   it('takes a PUT on a presigned URL, streams the object back, copies it and deletes it', async () => {
     // Prepare
     const content = `id,value\n${Array.from({ length: 20_000 }, (_, i) => `${i},${i * 2}`).join('\n')}\n`;
-    const url = await objects.presignedUploadUrl('uploads/s3-test/v1/a.csv', 600);
+    const url = await objects.presignedUploadUrl('uploads/s3-test/v1/a.csv', 600, Buffer.byteLength(content));
     // Act
     const put = await fetch(url, { method: 'PUT', body: content });
     // Assess

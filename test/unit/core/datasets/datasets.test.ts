@@ -37,7 +37,9 @@ function setup(overrides: Pick<Partial<CommitDeps>, 'maxDatasetBytes'> = {}) {
     who = alice,
     format: 'csv' | 'jsonl' = 'csv',
   ) => {
-    const started = await startDatasetUpload(who, { name, format }, deps);
+    // Declared within the limit: where signatures are not enforced a client may PUT more than it declared.
+    const sizeBytes = Math.min(bytes?.byteLength || 1, deps.maxDatasetBytes);
+    const started = await startDatasetUpload(who, { name, format, sizeBytes }, deps);
     const record = await deps.versions.get(name, started.version);
     if (bytes !== undefined && record !== undefined) deps.objects.objects.set(record.stagingKey, bytes);
     return { started, stagingKey: record?.stagingKey ?? '' };
@@ -50,7 +52,7 @@ describe('startDatasetUpload', () => {
     const { deps } = setup();
     const first = await startDatasetUpload(
       alice,
-      { name: 'churn', format: 'csv', description: 'Q3 churn' },
+      { name: 'churn', format: 'csv', sizeBytes: 10, description: 'Q3 churn' },
       deps,
     );
     expect(first).toMatchObject({
@@ -63,18 +65,29 @@ describe('startDatasetUpload', () => {
     });
     expect(first.uploadUrl).toMatch(/^https:\/\/uploads\.example\/uploads\/churn\/v1\/[0-9a-f-]{36}\.csv$/);
     expect(deps.datasets.rows.get('churn')).toMatchObject({ ownerId: 'u-alice', description: 'Q3 churn' });
-    const second = await startDatasetUpload(alice, { name: 'churn', format: 'jsonl' }, deps);
+    const second = await startDatasetUpload(alice, { name: 'churn', format: 'jsonl', sizeBytes: 10 }, deps);
     expect(second).toMatchObject({ version: 2, format: 'jsonl' });
     expect((await deps.versions.get('churn', 2))?.status).toBe('uploading');
   });
 
   it("refuses another user's dataset name with 409, and lets admins add versions to any", async () => {
     const { deps } = setup();
-    await startDatasetUpload(alice, { name: 'churn', format: 'csv' }, deps);
-    await expect(startDatasetUpload(bob, { name: 'churn', format: 'csv' }, deps)).rejects.toThrow(
-      ConflictError,
-    );
-    expect((await startDatasetUpload(admin, { name: 'churn', format: 'csv' }, deps)).version).toBe(2);
+    await startDatasetUpload(alice, { name: 'churn', format: 'csv', sizeBytes: 10 }, deps);
+    await expect(
+      startDatasetUpload(bob, { name: 'churn', format: 'csv', sizeBytes: 10 }, deps),
+    ).rejects.toThrow(ConflictError);
+    expect(
+      (await startDatasetUpload(admin, { name: 'churn', format: 'csv', sizeBytes: 10 }, deps)).version,
+    ).toBe(2);
+  });
+
+  it('refuses a declared size over the limit with 413 before taking a version number', async () => {
+    const { deps } = setup({ maxDatasetBytes: 100 });
+    await expect(
+      startDatasetUpload(alice, { name: 'big', format: 'csv', sizeBytes: 101 }, deps),
+    ).rejects.toMatchObject({ status: 413, details: { field: 'body.sizeBytes', limitBytes: 100 } });
+    expect(deps.datasets.rows.size).toBe(0);
+    expect(deps.versions.rows.size).toBe(0);
   });
 });
 
