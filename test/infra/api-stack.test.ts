@@ -5,6 +5,8 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentSchema } from '#config';
 import { routeList } from '#http/routes.ts';
+import { MODEL_INTEGRITY_METRIC } from '../../functions/core/registry/artifact-integrity.ts';
+import { scheduleList } from '../../functions/maintenance/schedules.ts';
 import { workflowList } from '../../functions/steps/workflows.ts';
 import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
 import type { PlatformFunction } from '../../infra/constructs/platform-function.ts';
@@ -29,11 +31,12 @@ const publicRouteKeys = [
   'GET /v2/health/live',
   'GET /v2/health/ready',
 ];
-/** The workflows' task and execution-end functions (infra/constructs/pipeline.ts), in this stack too. */
-const taskCount = workflowList.reduce(
-  (count, workflow) => count + Object.keys(workflow.tasks).length + (workflow.onExecutionEnd ? 1 : 0),
-  0,
-);
+/** The workflows' task and execution-end functions (infra/constructs/pipeline.ts) and the scheduled ones, in this stack too. */
+const taskCount =
+  workflowList.reduce(
+    (count, workflow) => count + Object.keys(workflow.tasks).length + (workflow.onExecutionEnd ? 1 : 0),
+    0,
+  ) + scheduleList.length;
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -354,6 +357,33 @@ describe('S3 grants by key prefix', () => {
   });
 });
 
+describe('PlatformMaintenance', () => {
+  it('runs the orphan sweep hourly from EventBridge, allowed to delete under models/ and to read versions', () => {
+    // Prepare
+    const fn = platform.api.maintenance.scheduledFunctions.sweepOrphanArtifacts as PlatformFunction;
+    const { tables, buckets } = platform.stateful.storage;
+
+    // Act
+    const rules = Object.values(
+      template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 hour)' } }),
+    );
+
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(JSON.stringify(rules[0]?.Properties.Targets)).toContain(logicalId(fn));
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
+    });
+    expect(objectGrantsIn(statementsOn(fn, buckets.models.bucket))).toEqual({
+      's3:DeleteObject': ['models/'],
+    });
+    const onVersions = statementsOn(fn, tables.modelVersions.table).flatMap(actionsOf);
+    expect(onVersions).toContain('dynamodb:Query');
+    expect(onVersions).not.toContain('dynamodb:PutItem');
+  });
+});
+
 describe('PlatformApi stage', () => {
   it('auto-deploys the default stage with throttling and JSON access logs', () => {
     // Act
@@ -501,10 +531,22 @@ describe('PlatformObservability', () => {
     const watched = errorAlarms.map((a) => apiResourceOf(a.Properties.Dimensions[0].Value));
 
     // Assess
-    expect(errorAlarms).toHaveLength(routeList.length + 1 + 1);
+    // Routes, authorizer, execution-end function, scheduled functions.
+    expect(errorAlarms).toHaveLength(routeList.length + 1 + 1 + scheduleList.length);
     expect(watched.filter((id) => stepIds.has(id))).toEqual([]);
     expect(watched).toContain(endFunctionId);
     expect(alarmsOf().filter((a) => a.Properties.MetricName === '5xx')).toHaveLength(1);
+    // A served model file that is not the registered one (functions/core/registry/artifact-integrity.ts).
+    expect(alarmsOf().filter((a) => a.Properties.MetricName === MODEL_INTEGRITY_METRIC)).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Namespace: 'MlPlatform',
+          Dimensions: [{ Name: 'service', Value: 'ml-platform' }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      }),
+    ]);
     watching.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });

@@ -169,3 +169,26 @@ describe('ModelCache.acquire', () => {
     expect(bad.has('bad')).toBe(false);
   });
 });
+
+describe('ModelCache with record sources', () => {
+  it('keys records by keyOf and hands the loader the whole record (where, which object version)', async () => {
+    // Prepare
+    const loader = vi.fn(async (_source: { key: string; versionId: string }) => new Uint8Array(7));
+    const cache = new ModelCache<FakeModel, { key: string; versionId: string }>({
+      maxBytes: 1000,
+      keyOf: (source) => source.key,
+      loader,
+      create: async (bytes) => new FakeModel(bytes.byteLength),
+    });
+    const source = { key: 'models/iris/1.onnx', versionId: 'v1' };
+
+    // Act
+    await cache.use(source, (model) => model.sizeBytes);
+    await cache.use({ ...source }, (model) => model.sizeBytes);
+
+    // Assess
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(loader).toHaveBeenCalledWith(source);
+    expect(cache.keys()).toEqual(['models/iris/1.onnx']);
+  });
+});
