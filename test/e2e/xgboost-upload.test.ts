@@ -153,8 +153,12 @@ describe('an uploaded XGBoost model predicts what XGBoost predicts', () => {
     // Prepare
     await createModel('house-prices-bin', 'regression');
     const names = NAMES.map((name) => `${name}_x`);
-    const started = await t.call('POST', '/v1/models/house-prices-bin/uploads', { token: alice });
-    const put = await fetch(started.json.uploadUrl, { method: 'PUT', body: fixture('regression-200.bin') });
+    const file = fixture('regression-200.bin');
+    const started = await t.call('POST', '/v1/models/house-prices-bin/uploads', {
+      token: alice,
+      body: { sizeBytes: file.byteLength },
+    });
+    const put = await fetch(started.json.uploadUrl, { method: 'PUT', body: file });
     expect(put.status).toBe(200);
 
     // Act

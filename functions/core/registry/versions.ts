@@ -182,7 +182,8 @@ export async function storedModelBytes(
       let cursor: string | undefined;
       do {
         const versions = await deps.versions.list(model.name, { limit: 100, cursor });
-        for (const version of versions.items) total += version.sizeBytes + (version.sourceFile?.sizeBytes ?? 0);
+        for (const version of versions.items)
+          total += version.sizeBytes + (version.sourceFile?.sizeBytes ?? 0);
         cursor = versions.nextCursor;
       } while (cursor !== undefined);
     }

@@ -83,6 +83,7 @@ describe('a crash in the middle of registration', () => {
       get: (key) => store.get(key),
       size: (key) => store.size(key),
       presignedUploadUrl: (key, seconds, size) => store.presignedUploadUrl(key, seconds, size),
+      presignedDownloadUrl: (key, seconds) => store.presignedDownloadUrl(key, seconds),
       delete: async (key) => {
         if (crashing.has(key)) throw new Crash();
         return store.delete(key);
