@@ -524,7 +524,8 @@ export const routes = {
     responses: {
       200: { description: 'The artifact and where to get it.', schema: artifactDownloadSchema },
     },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: 'read' } },
+    // Presigning a GET needs the right to get the object (and the version it is pinned to).
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),
   approveVersion: route({
     operationId: 'approveVersion',

@@ -81,7 +81,11 @@ describe('a training job whose platform process is killed', () => {
     // Prepare: a dataset whose job takes long enough to be caught mid-flight.
     dataDir = await mkdtemp(join(tmpdir(), 'mlp-kill-'));
     const first = await startPlatformProcess(dataDir);
-    const upload = await call(first.ready, 'POST', '/v1/datasets', { name: 'digits', format: 'csv' });
+    const upload = await call(first.ready, 'POST', '/v1/datasets', {
+      name: 'digits',
+      format: 'csv',
+      sizeBytes: Buffer.byteLength(digitsCsv),
+    });
     expect(upload.status).toBe(201);
     expect((await fetch(upload.json.uploadUrl, { method: 'PUT', body: digitsCsv })).status).toBe(200);
     const committed = await call(

@@ -123,10 +123,17 @@ export class S3BlobStore {
     } while (token !== undefined);
   }
 
-  async presignedDownloadUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
+  /** A URL to GET one object; with `versionId`, that version's bytes whatever was written since. */
+  async presignedDownloadUrl(key: string, expiresInSeconds: number, versionId?: string): Promise<string> {
+    return getSignedUrl(
+      this.#client,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(versionId === undefined ? {} : { VersionId: versionId }),
+      }),
+      { expiresIn: expiresInSeconds },
+    );
   }
 
   /** Cheap reachability check for health: the bucket exists and we may access it. */

@@ -39,7 +39,12 @@ export async function artifactDownload(
     format: 'onnx',
     sizeBytes: record.sizeBytes,
     sha256: record.sha256,
-    url: await deps.artifacts.presignedDownloadUrl(record.artifactKey, DOWNLOAD_URL_SECONDS),
+    // The pinned object version: the bytes the sha256 is of, even if the key was overwritten.
+    url: await deps.artifacts.presignedDownloadUrl(
+      record.artifactKey,
+      DOWNLOAD_URL_SECONDS,
+      record.artifactVersionId,
+    ),
     method: 'GET',
     expiresAt: new Date(deps.now().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString(),
   };

@@ -80,7 +80,8 @@ export interface ArtifactStore {
   delete(key: string): Promise<void>;
   /** A PUT URL for exactly `sizeBytes` bytes: the length is part of the signature. */
   presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes: number): Promise<string>;
-  presignedDownloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** A GET URL; with `versionId`, for that object version (the one a version record pins). */
+  presignedDownloadUrl(key: string, expiresInSeconds: number, versionId?: string): Promise<string>;
 }
 
 /** What loading a model file in the runtime tells us; it throws UnprocessableError when it cannot load. */
