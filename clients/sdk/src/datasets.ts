@@ -1,6 +1,6 @@
 /** Upload a dataset file: create a version (a presigned URL), PUT the file there, commit it. */
 import { type PlatformClient, type Schemas, unwrap } from './client.ts';
-import { type ProgressCallback, putToPresignedUrl, type UploadSource } from './transfer.ts';
+import { type ProgressCallback, putToPresignedUrl, sourceSize, type UploadSource } from './transfer.ts';
 
 export interface UploadDatasetOptions {
   readonly name: string;
@@ -33,6 +33,8 @@ export async function uploadDataset(
       body: {
         name: options.name,
         format: options.format ?? datasetFormatOf(source),
+        // The upload URL is signed for exactly this many bytes.
+        sizeBytes: await sourceSize(source),
         ...(options.description === undefined ? {} : { description: options.description }),
       },
     }),

@@ -69,7 +69,13 @@ export async function uploadModel(
     options.onProgress?.({ sentBytes: size, totalBytes: size });
     return version;
   }
-  const upload = unwrap(await client.api.POST('/v1/models/{name}/uploads', { params: { path: { name } } }));
+  // The upload URL is signed for exactly this many bytes.
+  const upload = unwrap(
+    await client.api.POST('/v1/models/{name}/uploads', {
+      params: { path: { name } },
+      body: { sizeBytes: size },
+    }),
+  );
   await putToPresignedUrl(upload.uploadUrl, source, options.onProgress);
   return unwrap(
     await client.api.POST('/v1/models/{name}/uploads/{uploadId}/commit', {

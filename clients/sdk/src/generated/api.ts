@@ -285,7 +285,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * For large files: get a presigned URL to PUT the model file (ONNX or XGBoost) to, then commit it.
+         * For large files: declare the model file's size (ONNX or XGBoost), get a presigned URL to PUT exactly that many bytes to, then commit it.
          * @description Any signed-in user, with a bearer token or a full-scope API key.
          */
         post: operations["startModelUpload"];
@@ -1099,7 +1099,7 @@ export interface components {
             uploadId: string;
             /**
              * Format: uri
-             * @description PUT the file here (no other headers needed), then commit.
+             * @description PUT the file here (exactly `sizeBytes` bytes, no other headers needed), then commit.
              */
             uploadUrl: string;
             /** @constant */
@@ -1110,6 +1110,7 @@ export interface components {
              */
             expiresAt: string;
             maxBytes: number;
+            sizeBytes: number;
         };
         ModelVersionPage: {
             items: components["schemas"]["ModelVersion"][];
@@ -1172,7 +1173,7 @@ export interface components {
             format: "csv" | "jsonl";
             /**
              * Format: uri
-             * @description PUT the file here (no other headers needed), then commit.
+             * @description PUT the file here (exactly `sizeBytes` bytes, no other headers needed), then commit.
              */
             uploadUrl: string;
             /** @constant */
@@ -1554,6 +1555,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        StartModelUploadRequest: {
+            /** @description The file's exact size in bytes: the upload URL accepts a body of this length only. */
+            sizeBytes: number;
+        };
         /** @default {} */
         CommitUploadRequest: {
             /**
@@ -1597,6 +1602,8 @@ export interface components {
              * @enum {string}
              */
             format?: "csv" | "jsonl";
+            /** @description The file's exact size in bytes: the upload URL accepts a body of this length only. */
+            sizeBytes: number;
             /** @description This version's description; the first one also describes the dataset. */
             description?: string;
         };
@@ -2481,7 +2488,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartModelUploadRequest"];
+            };
+        };
         responses: {
             /** @description Where to upload. */
             201: {
@@ -2498,6 +2509,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
