@@ -7,7 +7,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { config } from '#config';
 import { NotFoundError } from '#core/errors.ts';
-import { tensorsFromV2Inputs } from '#core/inference/instances.ts';
+import { tensorsFromV2Inputs, v2RequestRows } from '#core/inference/instances.ts';
 import { encodeV2Outputs } from '#core/inference/outputs.ts';
 import type { ModelRunner } from '#core/inference/predict.ts';
 import {
@@ -51,9 +51,9 @@ export const modelRunner: ModelRunner = {
   predict: (artifact, instances) => modelCache.use(artifact, (model) => model.predict(instances)),
   infer: (artifact, inputs, outputNames) =>
     modelCache.use(artifact, async (model) => {
-      const feeds = tensorsFromV2Inputs(inputs, model.serving.inputs);
+      const feeds = tensorsFromV2Inputs(inputs, model.serving.inputs, model.serving.inputsAcceptingMissing);
       const names = outputNames ?? model.serving.outputs.map((o) => o.name);
-      return encodeV2Outputs(await model.runTensors(feeds, names), names);
+      return encodeV2Outputs(await model.runTensors(feeds, names), names, v2RequestRows(feeds));
     }),
   servedSignature: (artifact) => modelCache.use(artifact, (model) => model.serving),
 };

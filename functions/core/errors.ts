@@ -112,6 +112,20 @@ export class RateLimitedError extends PlatformError {
   }
 }
 
+/**
+ * The model answered with a value that is not a finite number where no single request row can be
+ * blamed for it: the platform returns no prediction rather than a wrong one. 502: the platform
+ * worked; the model it called did not give a usable answer. The body names no internals.
+ */
+export class ModelOutputError extends PlatformError {
+  readonly status = 502;
+  readonly title = 'Invalid model output';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, {}, options);
+    this.name = 'ModelOutputError';
+  }
+}
+
 /** A dependency (table, bucket, identity provider) did not answer; safe to retry. */
 export class DependencyUnavailableError extends PlatformError {
   readonly status = 503;

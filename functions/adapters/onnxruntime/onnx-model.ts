@@ -133,12 +133,20 @@ export class OnnxModel {
    * Validates request rows against the signature, runs the model and decodes its outputs.
    *
    * @throws UnprocessableError for a row that does not fit the signature (details name row and
-   * field) or when the model fails on the input; PayloadTooLargeError above MAX_INSTANCES rows.
+   * field), when the model fails on the input or answers a row with NaN/±Infinity;
+   * PayloadTooLargeError above MAX_INSTANCES rows; ModelOutputError for a non-finite output no
+   * row can be blamed for.
    */
   async predict(instances: unknown): Promise<PredictionResult> {
-    const feeds = feedsFromInstances(instances, this.serving.inputs, this.serving.ignoredInputs ?? []);
+    const feeds = feedsFromInstances(
+      instances,
+      this.serving.inputs,
+      this.serving.ignoredInputs ?? [],
+      this.serving.inputsAcceptingMissing,
+    );
     const outputs = await this.runTensors(feeds);
-    return decodePredictions(outputs, this.serving);
+    const rows = Array.isArray(instances) ? instances.length : 0;
+    return decodePredictions(outputs, this.serving, { rows, field: 'instances' });
   }
 
   /**

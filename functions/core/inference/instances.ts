@@ -4,6 +4,10 @@
  * Inference Protocol v2 `inputs` (named raw tensors). Every refusal is an UnprocessableError whose
  * details name the row (1-based) and the field (an input name, or `X[2]` for a position inside an
  * input), except too many rows (PayloadTooLargeError).
+ *
+ * Values the model would silently get wrong are refused too: a number beyond float32's range for a
+ * float32 input (it would become Infinity), and null for an input whose graph does not handle
+ * missing values (see `ServingPlan.inputsAcceptingMissing`).
  */
 import { PayloadTooLargeError, UnprocessableError } from '../errors.ts';
 import type { TensorInfo, ValueInfo } from './onnx-graph.ts';
@@ -31,6 +35,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const NON_FINITE_TEXT = /^\s*[-+]?(nan|inf|infinity)\s*$/i;
 const INTEGER_TEXT = /^\s*[-+]?\d+\s*$/;
+/** The largest finite float32, for messages; what overflows is what rounds to Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 type Location = {
   /** 1-based row, when the value belongs to a row. */
@@ -57,8 +63,9 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function expectedKind(type: FeedableElementType): string {
-  if (FLOAT_TYPES.has(type)) return 'a finite number (or null for a missing value)';
+function expectedKind(type: FeedableElementType, acceptsMissing = false): string {
+  if (FLOAT_TYPES.has(type))
+    return acceptsMissing ? 'a finite number (or null for a missing value)' : 'a finite number';
   if (type === 'bool') return 'a boolean';
   if (type === 'string') return 'a string';
   return `an integer (${type})`;
@@ -80,7 +87,8 @@ function writeValid(
       if (type === 'float32' || type === 'float64') {
         if (!Number.isFinite(value)) return false;
         (buffer as Float32Array)[offset] = value;
-        return true;
+        // Beyond float32's range the stored value is ±Infinity: the full check refuses it.
+        return Number.isFinite((buffer as Float32Array)[offset]);
       }
       if (type === 'int64' || type === 'uint64') {
         if (!Number.isSafeInteger(value) || (type === 'uint64' && value < 0)) return false;
@@ -106,40 +114,55 @@ function writeValid(
   }
 }
 
+function refuseMissing(type: FeedableElementType, location: Location): UnprocessableError {
+  return refuse(
+    `a missing value (null) is not allowed: the model does not declare that it handles missing values for this input; expected ${expectedKind(type, false)}`,
+    location,
+  );
+}
+
 /**
  * Writes one scalar into `buffer[offset]` after checking it against the element type.
- * null means "missing": NaN for float inputs, refused for the others.
+ * null means "missing": where the input accepts missing values, NaN for float inputs and '' for
+ * string inputs; refused everywhere else.
  */
 function writeScalar(
   buffer: TensorBuffer,
   offset: number,
   value: unknown,
   type: FeedableElementType,
+  acceptsMissing: boolean,
   location: Location,
 ): void {
+  const missingHint = acceptsMissing ? ' (send null for a missing value)' : '';
   if (FLOAT_TYPES.has(type)) {
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) {
-        throw refuse(`expected a finite number, got ${value} (send null for a missing value)`, location);
+        throw refuse(`expected a finite number, got ${value}${missingHint}`, location);
       }
       (buffer as Float32Array)[offset] = value;
+      if (!Number.isFinite((buffer as Float32Array)[offset])) {
+        throw refuse(
+          `${value} is out of range for float32 (its largest magnitude is about ${FLOAT32_MAX.toPrecision(5)})`,
+          location,
+        );
+      }
       return;
     }
     if (value === null) {
+      if (!acceptsMissing) throw refuseMissing(type, location);
       (buffer as Float32Array)[offset] = Number.NaN;
       return;
     }
     if (typeof value === 'string' && NON_FINITE_TEXT.test(value)) {
-      throw refuse(
-        `expected a finite number, got ${JSON.stringify(value)} (send null for a missing value)`,
-        location,
-      );
+      throw refuse(`expected a finite number, got ${JSON.stringify(value)}${missingHint}`, location);
     }
-    throw refuse(`expected ${expectedKind(type)}, got ${describe(value)}`, location);
+    throw refuse(`expected ${expectedKind(type, acceptsMissing)}, got ${describe(value)}`, location);
   }
   if (value === null && type === 'string') {
-    // A missing category is the empty string: exporters' one-hot steps treat it as unknown, and the
-    // platform's own exports impute it with the most frequent training value.
+    if (!acceptsMissing) throw refuseMissing(type, location);
+    // A missing category is the empty string: the platform's own exports impute it with the most
+    // frequent training value.
     (buffer as string[])[offset] = '';
     return;
   }
@@ -209,9 +232,11 @@ interface InputLayout {
   readonly rowShape: readonly Dim[] | null;
   /** True when the input has no batch dimension (a scalar input: one row per request). */
   readonly unbatched: boolean;
+  /** The graph handles missing values of this input: null is fed as NaN (floats) or '' (strings). */
+  readonly acceptsMissing: boolean;
 }
 
-function layoutOf(input: ValueInfo): InputLayout {
+function layoutOf(input: ValueInfo, inputsAcceptingMissing: readonly string[]): InputLayout {
   if (!input.isTensor) {
     throw new UnprocessableError(
       `The model's input "${input.name}" is a ${input.type}; only tensor inputs can be fed.`,
@@ -234,6 +259,7 @@ function layoutOf(input: ValueInfo): InputLayout {
     type: input.type,
     rowShape: shape === null ? null : shape.slice(1),
     unbatched: shape !== null && shape.length === 0,
+    acceptsMissing: inputsAcceptingMissing.includes(input.name),
   };
 }
 
@@ -243,9 +269,9 @@ function layoutOf(input: ValueInfo): InputLayout {
  * An instance is an array or an object: with several inputs each shaped [N, 1] or [N], an object
  * keyed by input name (or an array in input order); with one input [N, F], an array of F values
  * (an object only as `{ "<input name>": [...] }`); inputs of higher rank take nested arrays.
- * `null` is a missing value: NaN for float inputs (imputers in the graph handle it), refused for
- * the others. A named feature in `ignored` (a training column the model does not read) is accepted
- * and discarded.
+ * `null` is a missing value: for the inputs in `inputsAcceptingMissing`, NaN for float inputs and
+ * '' for string inputs (the graph's imputers handle them); refused everywhere else. A named
+ * feature in `ignored` (a training column the model does not read) is accepted and discarded.
  *
  * @throws UnprocessableError naming `{ row, field }`; PayloadTooLargeError above MAX_INSTANCES rows.
  * @example
@@ -257,6 +283,7 @@ export function feedsFromInstances(
   instances: unknown,
   inputs: readonly ValueInfo[],
   ignored: readonly string[] = [],
+  inputsAcceptingMissing: readonly string[] = [],
 ): TensorMap {
   if (!Array.isArray(instances)) {
     throw new UnprocessableError('instances must be an array of rows.', { field: 'instances' });
@@ -271,7 +298,7 @@ export function feedsFromInstances(
     );
   }
   if (inputs.length === 0) throw new UnprocessableError('The model has no inputs to feed.');
-  const layouts = inputs.map(layoutOf);
+  const layouts = inputs.map((input) => layoutOf(input, inputsAcceptingMissing));
   const rows = instances.length;
 
   for (const layout of layouts) {
@@ -431,10 +458,10 @@ function buildTensor(layout: InputLayout, rowValues: readonly unknown[]) {
     const row = r + 1;
     if (scalarRows && !Array.isArray(value)) {
       if (!writeValid(buffer, r * rowSize, value, layout.type)) {
-        writeScalar(buffer, r * rowSize, value, layout.type, { row, field: name });
+        writeScalar(buffer, r * rowSize, value, layout.type, layout.acceptsMissing, { row, field: name });
       }
     } else {
-      writeNested(buffer, r * rowSize, value, rowDims, 0, layout.type, row, name);
+      writeNested(buffer, r * rowSize, value, rowDims, 0, layout, row, name);
     }
   }
   const dims = layout.unbatched ? rowDims : [rows, ...rowDims];
@@ -448,12 +475,13 @@ function writeNested(
   value: unknown,
   dims: readonly number[],
   depth: number,
-  type: FeedableElementType,
+  layout: InputLayout,
   row: number,
   field: string,
 ): void {
+  const type = layout.type;
   if (depth === dims.length) {
-    writeScalar(buffer, offset, value, type, { row, field });
+    writeScalar(buffer, offset, value, type, layout.acceptsMissing, { row, field });
     return;
   }
   const size = dims[depth] as number;
@@ -468,13 +496,13 @@ function writeNested(
     for (let i = 0; i < size; i += 1) {
       const item: unknown = value[i];
       if (!writeValid(buffer, offset + i, item, type)) {
-        writeScalar(buffer, offset + i, item, type, { row, field: `${field}[${i}]` });
+        writeScalar(buffer, offset + i, item, type, layout.acceptsMissing, { row, field: `${field}[${i}]` });
       }
     }
     return;
   }
   for (let i = 0; i < size; i += 1) {
-    writeNested(buffer, offset + i * stride, value[i], dims, depth + 1, type, row, `${field}[${i}]`);
+    writeNested(buffer, offset + i * stride, value[i], dims, depth + 1, layout, row, `${field}[${i}]`);
   }
 }
 
@@ -499,11 +527,17 @@ export interface V2InputTensor {
  * @example
  * tensorsFromV2Inputs([{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }], signature.inputs);
  */
-export function tensorsFromV2Inputs(inputs: unknown, signatureInputs: readonly ValueInfo[]): TensorMap {
+export function tensorsFromV2Inputs(
+  inputs: unknown,
+  signatureInputs: readonly ValueInfo[],
+  inputsAcceptingMissing: readonly string[] = [],
+): TensorMap {
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new UnprocessableError('inputs must be a non-empty array of named tensors.', { field: 'inputs' });
   }
-  const layouts = new Map(signatureInputs.map((input) => [input.name, layoutOf(input)]));
+  const layouts = new Map(
+    signatureInputs.map((input) => [input.name, layoutOf(input, inputsAcceptingMissing)]),
+  );
   const expected = [...layouts.keys()];
   const tensors: TensorMap = {};
   const symbols = new Map<string, { size: number; input: string }>();
@@ -592,7 +626,7 @@ export function tensorsFromV2Inputs(inputs: unknown, signatureInputs: readonly V
     const buffer = allocate(layout.type, count);
     for (let i = 0; i < count; i += 1) {
       if (!writeValid(buffer, i, flat[i], layout.type)) {
-        writeScalar(buffer, i, flat[i], layout.type, { field: `${at}.data[${i}]` });
+        writeScalar(buffer, i, flat[i], layout.type, layout.acceptsMissing, { field: `${at}.data[${i}]` });
       }
     }
     tensors[name] = { type: layout.type, data: buffer, dims };
@@ -609,4 +643,18 @@ export function tensorsFromV2Inputs(inputs: unknown, signatureInputs: readonly V
     );
   }
   return tensors;
+}
+
+/**
+ * The rows of a v2 request, to blame a non-finite output on one: the size of the fed tensors'
+ * first (batch) dimension when every input agrees on it (1 for inputs without one), else undefined.
+ */
+export function v2RequestRows(feeds: TensorMap): { rows: number; field: string } | undefined {
+  let rows: number | undefined;
+  for (const tensor of Object.values(feeds)) {
+    const size = tensor.dims.length === 0 ? 1 : (tensor.dims[0] as number);
+    if (rows !== undefined && rows !== size) return undefined;
+    rows = size;
+  }
+  return rows === undefined ? undefined : { rows, field: 'inputs' };
 }

@@ -128,6 +128,12 @@ export interface ServingPlan {
    * training columns preprocessing dropped, in the `ignored_inputs` metadata): accepted, discarded.
    */
   readonly ignoredInputs?: readonly string[];
+  /**
+   * Inputs whose missing values (null in a request: NaN for floats, '' for strings) the graph
+   * handles: every input of the platform's own exports (they impute in the graph, or let trees
+   * route NaN), and the inputs an uploaded model lists in its `accepts_missing` metadata entry.
+   */
+  readonly inputsAcceptingMissing: readonly string[];
 }
 
 export interface ServableModel {
@@ -333,6 +339,7 @@ export function prepareForServing(bytes: Uint8Array): ServableModel {
     serving: {
       ...planOutputs(model, inputs, servedOutputs, zipMapsRemoved, skippedOutputs),
       ignoredInputs: ignoredInputsFromMetadata(info.metadata, inputs),
+      inputsAcceptingMissing: inputsAcceptingMissing(info, inputs),
     },
     info,
   };
@@ -352,6 +359,24 @@ function ignoredInputsFromMetadata(
   } catch {
     return [];
   }
+}
+
+/** The metadata_props entry by which an uploaded model says its graph handles missing values. */
+export const ACCEPTS_MISSING_METADATA_KEY = 'accepts_missing';
+
+/**
+ * Which inputs take null. Without a declaration none does: in a graph that does not test for
+ * NaN, a NaN flows through the arithmetic and the answer is silently wrong (or NaN).
+ * `accepts_missing` is `*` (every input) or a comma-separated list of input names.
+ */
+function inputsAcceptingMissing(info: OnnxModelInfo, inputs: readonly TensorInfo[]): string[] {
+  const names = inputs.map((input) => input.name);
+  if (info.framework === 'ml-platform') return names;
+  const declared = info.metadata[ACCEPTS_MISSING_METADATA_KEY];
+  if (declared === undefined) return [];
+  const listed = declared.split(',').map((name) => name.trim());
+  if (listed.includes('*')) return names;
+  return names.filter((name) => listed.includes(name));
 }
 
 function floatOutput(name: string, shape: readonly Dim[]): { info: TensorInfo; proto: Uint8Array } {
@@ -434,7 +459,7 @@ function planOutputs(
   outputs: readonly TensorInfo[],
   zipMapsRemoved: readonly ZipMapInfo[],
   skippedOutputs: readonly string[],
-): Omit<ServingPlan, 'ignoredInputs'> {
+): Omit<ServingPlan, 'ignoredInputs' | 'inputsAcceptingMissing'> {
   const producers = new Map<string, { node: RawNode; index: number }>();
   for (const node of model.nodes) {
     node.outputs.forEach((name, index) => {

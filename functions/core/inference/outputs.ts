@@ -3,7 +3,10 @@
  * representable, else decimal strings; or strings), its probabilities as one row per instance and
  * the class of each column; a regressor (or any other model) gives its value output per row:
  * a number for [N] and [N, 1], an array for [N, K], nested arrays beyond. Also the v2 encoding.
+ * Neither ever returns NaN or ±Infinity (JSON would show them as null, a silent non-answer): see
+ * {@link assertFiniteOutputs}.
  */
+import { ModelOutputError, UnprocessableError } from '../errors.ts';
 import type { ClassLabel, ServingPlan } from './onnx-graph.ts';
 import { elementCount, type TensorData, type TensorMap, type V2Datatype, v2Datatype } from './tensors.ts';
 
@@ -70,6 +73,69 @@ function nested(tensor: TensorData, offset: number, dims: readonly number[], dep
   return out;
 }
 
+/** How the rows of a request map onto the outputs, to blame a non-finite output on its row. */
+export interface RequestRows {
+  /** Rows in the request (instances, or the size of v2 inputs' batch dimension). */
+  readonly rows: number;
+  /** The request field the row belongs to: `instances` (v1) or `inputs` (v2). */
+  readonly field: string;
+}
+
+/**
+ * Refuses outputs holding NaN or ±Infinity. Where the value lies in the part of an output that
+ * belongs to one request row (the request has one row, or the output's first dimension is the
+ * request's rows) the row made the model produce it: 422 naming that row. Otherwise no row can be
+ * blamed: ModelOutputError (502), whose message says nothing about the model's internals.
+ *
+ * @throws UnprocessableError `{ row, field, output }`; ModelOutputError.
+ * @example
+ * assertFiniteOutputs(outputs, ['probabilities'], { rows: 3, field: 'instances' });
+ */
+export function assertFiniteOutputs(
+  outputs: TensorMap,
+  names: readonly string[],
+  request: RequestRows | undefined,
+): void {
+  for (const name of names) {
+    const tensor = outputs[name];
+    if (tensor === undefined || (tensor.type !== 'float32' && tensor.type !== 'float64')) continue;
+    const data = tensor.data as Float32Array | Float64Array;
+    let index = -1;
+    for (let i = 0; i < data.length; i += 1) {
+      if (!Number.isFinite(data[i] as number)) {
+        index = i;
+        break;
+      }
+    }
+    if (index < 0) continue;
+    const row = rowOfElement(tensor.dims, index, request);
+    if (row === undefined || request === undefined) {
+      throw new ModelOutputError(
+        'The model returned a value that is not a finite number, and no single request row caused it; no prediction is returned. Quote the request id when reporting this.',
+      );
+    }
+    throw new UnprocessableError(
+      `Row ${row}: the model's output "${name}" is ${describeNonFinite(data[index] as number)} for this row, so there is no prediction to return. Check the row's values (e.g. one far outside what the model was trained on).`,
+      { row, field: request.field, output: name },
+    );
+  }
+}
+
+function rowOfElement(
+  dims: readonly number[],
+  index: number,
+  request: RequestRows | undefined,
+): number | undefined {
+  if (request === undefined) return undefined;
+  if (request.rows === 1) return 1;
+  if (dims.length === 0 || dims[0] !== request.rows) return undefined;
+  return Math.floor(index / elementCount(dims.slice(1))) + 1;
+}
+
+function describeNonFinite(value: number): string {
+  return Number.isNaN(value) ? 'not a number (NaN)' : `${value > 0 ? '+' : '-'}Infinity`;
+}
+
 /** [N, C] (or a single [C] row) as number rows. */
 function probabilityRows(tensor: TensorData): number[][] {
   const dims = tensor.dims;
@@ -86,18 +152,26 @@ function probabilityRows(tensor: TensorData): number[][] {
 }
 
 /**
- * Decodes the served model's outputs into predictions, following the serving plan.
+ * Decodes the served model's outputs into predictions, following the serving plan. Every output
+ * it reads must be finite (see {@link assertFiniteOutputs}; `request` blames a row).
  *
  * @example
  * decodePredictions(outputs, serving);
  * // { predictions: [2], probabilities: [[0.0000063, 0.0203, 0.9797]], classLabels: [0, 1, 2] }
  */
-export function decodePredictions(outputs: TensorMap, plan: ServingPlan): PredictionResult {
+export function decodePredictions(
+  outputs: TensorMap,
+  plan: ServingPlan,
+  request?: RequestRows,
+): PredictionResult {
   if (plan.kind !== 'classifier') {
     const name = plan.valueOutput ?? plan.outputs[0]?.name;
     if (name === undefined) return { predictions: [] };
+    assertFiniteOutputs(outputs, [name], request);
     return { predictions: rowsOf(outputOf(outputs, name)) };
   }
+  const read = [plan.labelOutput, plan.probabilityOutput].filter((name) => name !== null);
+  assertFiniteOutputs(outputs, read, request);
 
   const probabilities =
     plan.probabilityOutput === null ? undefined : probabilityRows(outputOf(outputs, plan.probabilityOutput));
@@ -122,7 +196,7 @@ export function decodePredictions(outputs: TensorMap, plan: ServingPlan): Predic
 
 /**
  * Encodes output tensors for a v2 response (flat row-major data), in the order of `names`
- * (default: every output given).
+ * (default: every output given). Every one must be finite (see {@link assertFiniteOutputs}).
  *
  * @example
  * encodeV2Outputs(outputs, ['output_probability']);
@@ -131,7 +205,9 @@ export function decodePredictions(outputs: TensorMap, plan: ServingPlan): Predic
 export function encodeV2Outputs(
   outputs: TensorMap,
   names: readonly string[] = Object.keys(outputs),
+  request?: RequestRows,
 ): V2OutputTensor[] {
+  assertFiniteOutputs(outputs, names, request);
   return names.map((name) => {
     const tensor = outputOf(outputs, name);
     const datatype = v2Datatype(tensor.type);

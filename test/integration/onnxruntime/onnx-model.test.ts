@@ -47,10 +47,15 @@ const text = (name: string, value: string): Onnx.IAttributeProto => ({
   s: new TextEncoder().encode(value),
 });
 
-function buildModel(graph: Onnx.IGraphProto, opsetImport?: Onnx.IOperatorSetIdProto[]): Uint8Array {
+function buildModel(
+  graph: Onnx.IGraphProto,
+  opsetImport?: Onnx.IOperatorSetIdProto[],
+  metadataProps?: Onnx.IStringStringEntryProto[],
+): Uint8Array {
   return onnx.ModelProto.encode({
     irVersion: 8,
     producerName: 'integration-test',
+    ...(metadataProps === undefined ? {} : { metadataProps }),
     opsetImport: opsetImport ?? [
       { domain: '', version: 11 },
       { domain: 'ai.onnx.ml', version: 1 },
@@ -317,44 +322,67 @@ describe('OnnxModel.predict on built models', () => {
     expect(fromArrays).toEqual(fromObjects);
   });
 
-  it('passes null through as NaN (Identity) that the graph can test for (IsNaN)', async () => {
+  const nanTestGraph = {
+    node: [
+      { opType: 'Identity', input: ['X'], output: ['same'] },
+      { opType: 'IsNaN', input: ['X'], output: ['missing'] },
+    ],
+    input: [tensor('X', FLOAT, ['N', 2])],
+    output: [tensor('same', FLOAT, ['N', 2]), tensor('missing', BOOL, ['N', 2])],
+  };
+
+  it('passes null through as NaN, for a model that declares it handles missing values (IsNaN)', async () => {
     // Prepare
     const model = await load(
-      buildModel(
-        {
-          node: [
-            { opType: 'Identity', input: ['X'], output: ['same'] },
-            { opType: 'IsNaN', input: ['X'], output: ['missing'] },
-          ],
-          input: [tensor('X', FLOAT, ['N', 2])],
-          output: [tensor('same', FLOAT, ['N', 2]), tensor('missing', BOOL, ['N', 2])],
-        },
-        [{ domain: '', version: 13 }],
-      ),
+      buildModel(nanTestGraph, [{ domain: '', version: 13 }], [{ key: 'accepts_missing', value: 'X' }]),
     );
 
     // Act
-    const result = await model.predict([
-      [1, null],
-      [null, 2],
-    ]);
     const raw = await model.runTensors(
       tensorsFromV2Inputs(
         [{ name: 'X', shape: [1, 2], datatype: 'FP32', data: [null, 4] }],
         model.signature.inputs,
+        model.serving.inputsAcceptingMissing,
       ),
       ['missing'],
     );
 
     // Assess
-    expect(result.predictions).toEqual([
-      [1, Number.NaN],
-      [Number.NaN, 2],
-    ]);
+    expect(model.serving.inputsAcceptingMissing).toEqual(['X']);
     expect(encodeV2Outputs(raw)).toEqual([
       { name: 'missing', shape: [1, 2], datatype: 'BOOL', data: [true, false] },
     ]);
   });
+
+  it('never returns the NaN a row makes the model produce: 422 naming that row', async () => {
+    // Prepare
+    const model = await load(
+      buildModel(nanTestGraph, [{ domain: '', version: 13 }], [{ key: 'accepts_missing', value: '*' }]),
+    );
+
+    // Act
+    const refusal = model.predict([
+      [1, 2],
+      [null, 2],
+    ]);
+
+    // Assess
+    await expect(refusal).rejects.toThrow(UnprocessableError);
+    await expect(refusal).rejects.toMatchObject({ details: { row: 2, field: 'instances', output: 'same' } });
+  });
+
+  it('refuses null for a model that does not declare it handles missing values', async () => {
+    // Prepare
+    const model = await load(buildModel(nanTestGraph, [{ domain: '', version: 13 }]));
+
+    // Act
+    const refusal = model.predict([[1, null]]);
+
+    // Assess
+    expect(model.serving.inputsAcceptingMissing).toEqual([]);
+    await expect(refusal).rejects.toMatchObject({ details: { row: 1, field: 'X[1]' } });
+  });
+
 });
 
 describe('OnnxModel.create', () => {

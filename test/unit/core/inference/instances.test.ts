@@ -4,6 +4,7 @@ import {
   feedsFromInstances,
   MAX_INSTANCES,
   tensorsFromV2Inputs,
+  v2RequestRows,
 } from '../../../../functions/core/inference/instances.ts';
 import type { TensorInfo, ValueInfo } from '../../../../functions/core/inference/onnx-graph.ts';
 import type { Dim, TensorElementType } from '../../../../functions/core/inference/tensors.ts';
@@ -112,12 +113,56 @@ describe('feedsFromInstances', () => {
     expect(wide.X?.dims).toEqual([1, 4]);
   });
 
-  it('turns null into NaN for float inputs (a missing value for in-graph imputers)', () => {
+  it('turns null into NaN for float inputs whose graph handles missing values', () => {
     // Act
-    const feeds = feedsFromInstances([[1, null, 3, null]], iris);
+    const feeds = feedsFromInstances([[1, null, 3, null]], iris, [], ['X']);
 
     // Assess
     expect(Array.from(feeds.X?.data as Float32Array)).toEqual([1, Number.NaN, 3, Number.NaN]);
+  });
+
+  it('refuses null for a float input whose graph does not handle missing values, naming row and field', () => {
+    // Act
+    const wide = refusal(() =>
+      feedsFromInstances(
+        [
+          [1, 2, 3, 4],
+          [1, null, 3, 4],
+        ],
+        iris,
+      ),
+    );
+    const named = refusal(() =>
+      feedsFromInstances([{ tenure_months: null, contract: 'yearly' }], tenure, [], ['contract']),
+    );
+
+    // Assess
+    expect(wide.details).toEqual({ row: 2, field: 'X[1]' });
+    expect(wide.message).toMatch(/^Row 2, X\[1\]: a missing value \(null\) is not allowed/);
+    expect(named.details).toEqual({ row: 1, field: 'tenure_months' });
+  });
+
+  it('refuses a number that overflows float32 (it would be fed as Infinity), and keeps float64 ones', () => {
+    // Act
+    const above = refusal(() =>
+      feedsFromInstances(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 1e39, 4],
+        ],
+        iris,
+      ),
+    );
+    const below = refusal(() => feedsFromInstances([{ tenure_months: -1e39, contract: 'x' }], tenure));
+    const largest = feedsFromInstances([[3.4028234663852886e38, -3.4e38, 1e-50, 0]], iris);
+    const double = feedsFromInstances([[1e39]], [input('x', 'float64', [null, 1])]);
+
+    // Assess
+    expect(above.details).toEqual({ row: 2, field: 'X[2]' });
+    expect(above.message).toMatch(/1e\+39 is out of range for float32/);
+    expect(below.details).toEqual({ row: 1, field: 'tenure_months' });
+    expect(Array.from(largest.X?.data as Float32Array).every(Number.isFinite)).toBe(true);
+    expect(Array.from(double.x?.data as Float64Array)).toEqual([1e39]);
   });
 
   it('builds int64 tensors as BigInt64Array, from safe integers and digit strings', () => {
@@ -166,7 +211,7 @@ describe('feedsFromInstances', () => {
       'a string where a number is expected',
       [[1, 2, 'three', 4]],
       'X[2]',
-      /expected a finite number .*got a string/,
+      /expected a finite number, got a string/,
     ],
     ['a number where a string is expected', null, 'contract', /expected a string, got a number \(5\)/],
     ['NaN given as a number', [[1, 2, 3, Number.NaN]], 'X[3]', /expected a finite number, got NaN/],
@@ -236,12 +281,14 @@ describe('feedsFromInstances', () => {
     expect(boolError.details).toEqual({ row: 1, field: 'flag[0]' });
   });
 
-  it('turns null into the empty string for string inputs (a missing category)', () => {
+  it('turns null into the empty string for string inputs whose graph handles missing values', () => {
     // Act
-    const feeds = feedsFromInstances([{ tenure_months: 1, contract: null }], tenure);
+    const feeds = feedsFromInstances([{ tenure_months: 1, contract: null }], tenure, [], ['contract']);
+    const refused = refusal(() => feedsFromInstances([{ tenure_months: 1, contract: null }], tenure));
 
     // Assess
     expect(feeds.contract?.data).toEqual(['']);
+    expect(refused.details).toEqual({ row: 1, field: 'contract' });
   });
 
   it('refuses fractions and out-of-range values for integer inputs', () => {
@@ -372,6 +419,18 @@ describe('tensorsFromV2Inputs', () => {
       'inputs[0].data[2]',
       /expected a finite number/,
     ],
+    [
+      'a value beyond float32',
+      [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, -1e39] }],
+      'inputs[0].data[3]',
+      /-1e\+39 is out of range for float32/,
+    ],
+    [
+      'null where the model does not handle missing values',
+      [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, null, 3, 4] }],
+      'inputs[0].data[1]',
+      /missing value \(null\) is not allowed/,
+    ],
   ])('refuses %s', (_label, inputs, field, message) => {
     // Act
     const error = refusal(() => tensorsFromV2Inputs(inputs, iris));
@@ -379,6 +438,18 @@ describe('tensorsFromV2Inputs', () => {
     // Assess
     expect(error.details.field).toBe(field);
     expect(error.message).toMatch(message);
+  });
+
+  it('feeds null as NaN where the model handles missing values', () => {
+    // Act
+    const tensors = tensorsFromV2Inputs(
+      [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, null, 3, 4] }],
+      iris,
+      ['X'],
+    );
+
+    // Assess
+    expect(Array.from(tensors.X?.data as Float32Array)).toEqual([1, Number.NaN, 3, 4]);
   });
 
   it('accepts any size for symbolic dimensions, the same size wherever a name repeats', () => {
@@ -426,5 +497,17 @@ describe('tensorsFromV2Inputs', () => {
     // Assess
     expect(missing.message).toMatch(/Missing input "contract"/);
     expect(twice.message).toMatch(/given twice/);
+  });
+});
+
+describe('v2RequestRows', () => {
+  it('is the batch size the inputs agree on (1 without a batch dimension), else unknown', () => {
+    // Prepare
+    const tensor = (dims: number[]) => ({ type: 'float32' as const, data: new Float32Array(), dims });
+
+    // Act / Assess
+    expect(v2RequestRows({ a: tensor([3, 2]), b: tensor([3, 1]) })).toEqual({ rows: 3, field: 'inputs' });
+    expect(v2RequestRows({ a: tensor([]) })).toEqual({ rows: 1, field: 'inputs' });
+    expect(v2RequestRows({ a: tensor([3, 2]), b: tensor([2, 1]) })).toBeUndefined();
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ModelOutputError, UnprocessableError } from '../../../../functions/core/errors.ts';
 import type { ServingPlan, TensorInfo } from '../../../../functions/core/inference/onnx-graph.ts';
-import { decodePredictions, encodeV2Outputs, rowsOf } from '../../../../functions/core/inference/outputs.ts';
+import {
+  assertFiniteOutputs,
+  decodePredictions,
+  encodeV2Outputs,
+  rowsOf,
+} from '../../../../functions/core/inference/outputs.ts';
 
 const output = (name: string, type: TensorInfo['type'], shape: TensorInfo['shape']): TensorInfo => ({
   name,
@@ -19,6 +25,7 @@ const classifier: ServingPlan = {
   valueOutput: null,
   zipMapsRemoved: [],
   skippedOutputs: [],
+  inputsAcceptingMissing: [],
 };
 
 const regressor = (shape: TensorInfo['shape']): ServingPlan => ({
@@ -127,5 +134,96 @@ describe('encodeV2Outputs', () => {
       { name: 'output_probability', shape: [1, 3], datatype: 'FP32', data: [0.25, 0.25, 0.5] },
       { name: 'output_label', shape: [1], datatype: 'INT64', data: [2] },
     ]);
+  });
+});
+
+describe('assertFiniteOutputs', () => {
+  const probabilities = (values: number[], dims: number[]) => ({
+    output_probability: { type: 'float32' as const, data: new Float32Array(values), dims },
+  });
+
+  it('blames the row whose output is NaN or infinite (422 naming row and field)', () => {
+    // Prepare
+    const outputs = probabilities([0.5, 0.5, Number.NaN, Number.NaN, 0.1, 0.9], [3, 2]);
+    const infinite = probabilities([0.5, 0.5, 0.5, Number.POSITIVE_INFINITY], [2, 2]);
+
+    // Act
+    const act = () => assertFiniteOutputs(outputs, ['output_probability'], { rows: 3, field: 'instances' });
+    const actInfinite = () =>
+      assertFiniteOutputs(infinite, ['output_probability'], { rows: 2, field: 'inputs' });
+
+    // Assess
+    expect(act).toThrow(UnprocessableError);
+    expect(act).toThrow(/^Row 2: the model's output "output_probability" is not a number \(NaN\)/);
+    try {
+      act();
+    } catch (error) {
+      expect((error as UnprocessableError).details).toEqual({
+        row: 2,
+        field: 'instances',
+        output: 'output_probability',
+      });
+    }
+    expect(actInfinite).toThrow(/^Row 2: .* is \+Infinity/);
+  });
+
+  it('blames the one row of a one-row request whatever the output shape', () => {
+    // Prepare
+    const outputs = probabilities([Number.NaN], []);
+
+    // Act / Assess
+    expect(() =>
+      assertFiniteOutputs(outputs, ['output_probability'], { rows: 1, field: 'instances' }),
+    ).toThrow(/^Row 1:/);
+  });
+
+  it('answers a 502 that names nothing internal when no row can be blamed', () => {
+    // Prepare: an output not batched by the request's rows.
+    const outputs = probabilities([Number.NaN, 1], [2]);
+
+    // Act
+    const act = () => assertFiniteOutputs(outputs, ['output_probability'], { rows: 3, field: 'instances' });
+
+    // Assess
+    expect(act).toThrow(ModelOutputError);
+    expect(act).toThrow(/no single request row caused it/);
+    expect(() => assertFiniteOutputs(outputs, ['output_probability'], undefined)).toThrow(ModelOutputError);
+  });
+
+  it('passes finite outputs and ignores outputs it was not asked about', () => {
+    // Prepare
+    const outputs = {
+      ...probabilities([0.25, 0.75], [1, 2]),
+      unused: { type: 'float32' as const, data: new Float32Array([Number.NaN]), dims: [1] },
+    };
+
+    // Act / Assess
+    expect(() =>
+      assertFiniteOutputs(outputs, ['output_probability'], { rows: 1, field: 'instances' }),
+    ).not.toThrow();
+  });
+
+  it('guards decodePredictions and encodeV2Outputs: a NaN is never returned', () => {
+    // Prepare
+    const outputs = {
+      output_label: { type: 'int64' as const, data: new BigInt64Array([0n]), dims: [1] },
+      output_probability: {
+        type: 'float32' as const,
+        data: new Float32Array([Number.NaN, 0, 0]),
+        dims: [1, 3],
+      },
+    };
+    const value = {
+      variable: { type: 'float64' as const, data: new Float64Array([1, Number.NaN]), dims: [2, 1] },
+    };
+
+    // Act / Assess
+    expect(() => decodePredictions(outputs, classifier, { rows: 1, field: 'instances' })).toThrow(/^Row 1:/);
+    expect(() => decodePredictions(value, regressor([null, 1]), { rows: 2, field: 'instances' })).toThrow(
+      /^Row 2:/,
+    );
+    expect(() => encodeV2Outputs(outputs, ['output_probability'], { rows: 1, field: 'inputs' })).toThrow(
+      /^Row 1:/,
+    );
   });
 });
