@@ -85,6 +85,12 @@ export const environmentSchema = z.object({
    */
   ORPHAN_ARTIFACT_MIN_AGE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
 
+  /**
+   * Signs pagination cursors (HMAC-SHA256): generated per deployment (a Secrets Manager secret on
+   * AWS, a file in the data directory locally). Only functions that page listings need it.
+   */
+  CURSOR_SIGNING_KEY: z.string().min(32).optional(),
+
   /** The training workflow (every function gets it; those that start or stop jobs need it). */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
 
@@ -132,6 +138,7 @@ export interface PlatformConfig {
     readonly orphanArtifactMinAgeSeconds: number;
   };
   readonly workflows: { readonly trainingStateMachineArn?: string };
+  readonly pagination: { readonly cursorSigningKey?: string };
   readonly endpoints: {
     readonly dynamodb?: string;
     readonly s3?: string;
@@ -194,6 +201,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       orphanArtifactMinAgeSeconds: e.ORPHAN_ARTIFACT_MIN_AGE_SECONDS,
     },
     workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
+    pagination: { cursorSigningKey: e.CURSOR_SIGNING_KEY },
     endpoints: {
       sfn: e.AWS_ENDPOINT_URL_SFN,
       dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,

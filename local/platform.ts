@@ -4,6 +4,8 @@
  * `npm start` and by the end-to-end tests.
  */
 
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -120,6 +122,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     closers.push(() => stepFunctions.close());
 
+    // Generated once per data directory, as a deployment generates its secret: cursors handed out
+    // before a restart keep working, and no key is written in code.
+    const cursorSigningKey = await dataDirSecret(join(dataDir, 'cursor-signing-key'));
+
     // What a deployment's function configuration carries; the functions read it through config.ts.
     const environment: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -129,6 +135,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       AWS_ENDPOINT_URL_S3: emulators.s3Url,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       STAGE: 'local',
+      CURSOR_SIGNING_KEY: cursorSigningKey,
       SERVICE_VERSION: packageJson.version,
       POWERTOOLS_TRACE_ENABLED: 'false',
       // With tracing off, manual mode keeps the X-Ray SDK from hooking every promise in the process.
@@ -175,4 +182,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await closeAll();
     throw error;
   }
+}
+
+/** A random 256-bit key kept in `path` (created with owner-only permissions on first start). */
+async function dataDirSecret(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(32).toString('hex');
+  await writeFile(path, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
 }

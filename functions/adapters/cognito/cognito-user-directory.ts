@@ -19,8 +19,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Role, roleFromGroups } from '#core/auth/principal.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
+import { type CursorSigner, invalidCursor, type Page, type PageRequest } from '#core/pagination.ts';
 import type { DirectoryUser, UserDirectory } from '#core/users/user-directory.ts';
+import { platformCursors } from '../dynamodb/cursor.ts';
 
 /** Cognito's ListUsers caps a page at 60. */
 const MAX_PAGE = 60;
@@ -32,8 +33,11 @@ function attribute(attributes: readonly AttributeType[] | undefined, name: strin
 export class CognitoUserDirectory implements UserDirectory {
   readonly #client: CognitoIdentityProviderClient;
   readonly #userPoolId: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: CognitoIdentityProviderClient, userPoolId: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: CognitoIdentityProviderClient, userPoolId: string, cursors?: CursorSigner) {
+    this.#cursors = cursors;
     this.#client = client;
     this.#userPoolId = userPoolId;
   }
@@ -83,18 +87,31 @@ export class CognitoUserDirectory implements UserDirectory {
   }
 
   async listUsers(page: PageRequest): Promise<Page<DirectoryUser>> {
+    // Cognito's pagination token, signed like every cursor: a forged one is a 400, not Cognito's error.
+    const scope = `users:${this.#userPoolId}`;
+    const signer = () => this.#cursors ?? platformCursors();
+    let token: string | undefined;
+    if (page.cursor !== undefined) {
+      const opened = signer().open(page.cursor, scope);
+      if (typeof opened !== 'string') throw invalidCursor();
+      token = opened;
+    }
     const result = await this.#client.send(
       new ListUsersCommand({
         UserPoolId: this.#userPoolId,
         Limit: Math.min(page.limit, MAX_PAGE),
-        PaginationToken: page.cursor,
+        PaginationToken: token,
       }),
     );
     // ListUsers does not return groups; a bounded page keeps these lookups to at most 60.
     const users = await Promise.all(
       (result.Users ?? []).map(async (user) => this.#toUser(user, await this.#groupsOf(user.Username ?? ''))),
     );
-    return { items: users, nextCursor: result.PaginationToken };
+    return {
+      items: users,
+      nextCursor:
+        result.PaginationToken === undefined ? undefined : signer().sign(result.PaginationToken, scope),
+    };
   }
 
   async createUser(input: { username: string; email: string; role: Role }): Promise<DirectoryUser> {

@@ -10,16 +10,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyRepository } from '#core/api-keys/api-keys.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 export class DynamoDbApiKeyRepository implements ApiKeyRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(record: ApiKeyRecord): Promise<void> {
@@ -48,6 +51,7 @@ export class DynamoDbApiKeyRepository implements ApiKeyRepository {
   }
 
   async listByOwner(ownerId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    const scope = listingScope(this.#tableName, 'byOwner', ownerId);
     const result = await this.#client.send(
       new QueryCommand({
         TableName: this.#tableName,
@@ -56,27 +60,28 @@ export class DynamoDbApiKeyRepository implements ApiKeyRepository {
         ExpressionAttributeValues: { ':ownerId': ownerId },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
     return {
       items: (result.Items ?? []) as ApiKeyRecord[],
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
     };
   }
 
   /** Admin listing across owners: a paginated scan, on an admin page rather than a request hot path. */
   async listAll(page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    const scope = listingScope(this.#tableName, 'all');
     const result = await this.#client.send(
       new ScanCommand({
         TableName: this.#tableName,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
     return {
       items: (result.Items ?? []) as ApiKeyRecord[],
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
     };
   }
 

@@ -14,16 +14,19 @@ import {
 import type { DatasetRecord } from '#core/datasets/dataset-records.ts';
 import type { DatasetRepository } from '#core/datasets/ports.ts';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 export class DynamoDbDatasetRepository implements DatasetRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(dataset: DatasetRecord): Promise<void> {
@@ -56,10 +59,15 @@ export class DynamoDbDatasetRepository implements DatasetRepository {
   }
 
   async list(filter: { readonly ownerId?: string }, page: PageRequest): Promise<Page<DatasetRecord>> {
+    const scope = listingScope(
+      this.#tableName,
+      filter.ownerId === undefined ? 'all' : 'byOwner',
+      filter.ownerId,
+    );
     const common = {
       TableName: this.#tableName,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor),
+      ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
     };
     const result =
       filter.ownerId === undefined
@@ -75,7 +83,7 @@ export class DynamoDbDatasetRepository implements DatasetRepository {
           );
     return {
       items: (result.Items ?? []) as DatasetRecord[],
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
     };
   }
 

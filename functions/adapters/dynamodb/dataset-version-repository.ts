@@ -18,8 +18,8 @@ import {
 import type { DatasetVersionRecord } from '#core/datasets/dataset-records.ts';
 import type { DatasetVersionCompletion, DatasetVersionRepository } from '#core/datasets/ports.ts';
 import { ConflictError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 type Stored = Omit<DatasetVersionRecord, 'profile' | 'quality'> & { report?: Uint8Array };
 
@@ -45,10 +45,13 @@ function fromItem(item: Record<string, unknown>): DatasetVersionRecord {
 export class DynamoDbDatasetVersionRepository implements DatasetVersionRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(version: DatasetVersionRecord): Promise<void> {
@@ -82,6 +85,7 @@ export class DynamoDbDatasetVersionRepository implements DatasetVersionRepositor
   }
 
   async list(datasetName: string, page: PageRequest): Promise<Page<DatasetVersionRecord>> {
+    const scope = listingScope(this.#tableName, datasetName);
     const result = await this.#client.send(
       new QueryCommand({
         TableName: this.#tableName,
@@ -90,10 +94,13 @@ export class DynamoDbDatasetVersionRepository implements DatasetVersionRepositor
         ScanIndexForward: false,
         ConsistentRead: true,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
-    return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []).map(fromItem),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
+    };
   }
 
   async complete(

@@ -9,17 +9,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
 import type { JobRecord, JobRepository, JobStatus } from '#core/training/jobs.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 export class DynamoDbJobRepository implements JobRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(job: JobRecord): Promise<void> {
@@ -57,6 +60,7 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 
   async listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>> {
+    const scope = listingScope(this.#tableName, 'byOwner', ownerId, status);
     const filter = this.#statusFilter(status);
     const result = await this.#client.send(
       new QueryCommand({
@@ -67,23 +71,30 @@ export class DynamoDbJobRepository implements JobRepository {
         ExpressionAttributeValues: { ':owner': ownerId, ...filter.ExpressionAttributeValues },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
-    return { items: (result.Items ?? []) as JobRecord[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []) as JobRecord[],
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
+    };
   }
 
   /** Admins' listing across owners; not on a user's request path. */
   async listAll(page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>> {
+    const scope = listingScope(this.#tableName, 'all', status);
     const result = await this.#client.send(
       new ScanCommand({
         TableName: this.#tableName,
         ...this.#statusFilter(status),
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
-    return { items: (result.Items ?? []) as JobRecord[], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []) as JobRecord[],
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
+    };
   }
 
   async updateIfActive(

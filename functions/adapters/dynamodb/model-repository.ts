@@ -13,10 +13,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
 import type { AliasRecord, ModelRecord } from '#core/registry/model-records.ts';
 import type { ModelFilter, ModelRepository } from '#core/registry/ports.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 type ModelItem = ModelRecord & { visibility?: 'team' };
 
@@ -32,10 +32,13 @@ function fromItem(item: Record<string, unknown>): ModelRecord {
 export class DynamoDbModelRepository implements ModelRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(model: ModelRecord): Promise<void> {
@@ -72,10 +75,13 @@ export class DynamoDbModelRepository implements ModelRepository {
       filter.tag === undefined
         ? {}
         : { FilterExpression: 'contains(tags, :tag)', ExpressionAttributeValues: { ':tag': filter.tag } };
+    const listing = 'ownerId' in filter ? 'byOwner' : 'teamVisible' in filter ? 'byVisibility' : 'all';
+    const owner = 'ownerId' in filter ? filter.ownerId : undefined;
+    const scope = listingScope(this.#tableName, listing, owner, filter.tag);
     const common = {
       TableName: this.#tableName,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor),
+      ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
     };
     let result: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
     if ('ownerId' in filter) {
@@ -102,7 +108,10 @@ export class DynamoDbModelRepository implements ModelRepository {
       // Admins' unfiltered listing across owners; not on a user's request path.
       result = await this.#client.send(new ScanCommand({ ...common, ...tagFilter }));
     }
-    return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return {
+      items: (result.Items ?? []).map(fromItem),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
+    };
   }
 
   async update(

@@ -9,18 +9,21 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
 import type { AuditEntry, VersionRecord, VersionStatus } from '#core/registry/model-records.ts';
 import type { VersionRepository } from '#core/registry/ports.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 export class DynamoDbVersionRepository implements VersionRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(version: VersionRecord): Promise<void> {
@@ -67,6 +70,7 @@ export class DynamoDbVersionRepository implements VersionRepository {
   }
 
   async list(modelName: string, page: PageRequest): Promise<Page<VersionRecord>> {
+    const scope = listingScope(this.#tableName, modelName);
     const result = await this.#client.send(
       new QueryCommand({
         TableName: this.#tableName,
@@ -75,12 +79,12 @@ export class DynamoDbVersionRepository implements VersionRepository {
         ScanIndexForward: false,
         ConsistentRead: true,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
     return {
       items: (result.Items ?? []) as VersionRecord[],
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
     };
   }
 

@@ -3,6 +3,7 @@
  * started by hand carries it: one schema for both, so the workflow reads what the API accepts.
  */
 import { z } from 'zod';
+import { boundedRecord, FIELD_LIMITS, withinBytes } from '../../http/schemas/limits.ts';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../registry/model-records.ts';
 import type { TrainingRequest } from './jobs.ts';
 import { CLASSIFICATION_METRICS, REGRESSION_METRICS } from './metrics.ts';
@@ -13,7 +14,15 @@ import { hyperParameterIssues } from './trainers/trainer.ts';
 /** The grid key of the SageMaker branch's built-in XGBoost, which takes one set. */
 const XGBOOST = 'xgboost';
 
-const hyperParameterSetSchema = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.number());
+const { hyperParameters: gridLimits } = FIELD_LIMITS;
+const hyperParameterSetSchema = boundedRecord(
+  z
+    .string()
+    .max(gridLimits.maxKeyLength)
+    .regex(/^[A-Za-z][A-Za-z0-9_]*$/),
+  z.number(),
+  gridLimits.maxParameters,
+);
 
 export const createTrainingJobBodySchema = z
   .strictObject({
@@ -24,6 +33,7 @@ export const createTrainingJobBodySchema = z
     algorithms: z
       .array(z.enum(ALGORITHMS))
       .min(1)
+      .max(10)
       .optional()
       .describe('Default: every algorithm that fits the task.'),
     metric: z
@@ -37,12 +47,19 @@ export const createTrainingJobBodySchema = z
       })
       .default({ holdoutFraction: 0.2, seed: 42 })
       .describe('A deterministic hold-out split, stratified for classification.'),
-    hyperParameters: z
-      .record(z.string(), z.array(hyperParameterSetSchema).min(1).max(50))
+    hyperParameters: withinBytes(
+      boundedRecord(
+        z.string().min(1).max(gridLimits.maxKeyLength),
+        z.array(hyperParameterSetSchema).min(1).max(50),
+        gridLimits.maxAlgorithms,
+      ),
+      gridLimits.maxBytes,
+    )
       .optional()
       .describe(
         'Per algorithm, the grid to search, e.g. {"logistic-regression": [{"C": 0.5}, {"C": 2}]}; ' +
-          `"${XGBOOST}": one set for the built-in XGBoost that trains data too large for Lambda.`,
+          `"${XGBOOST}": one set for the built-in XGBoost that trains data too large for Lambda. ` +
+          `At most ${gridLimits.maxAlgorithms} algorithms, 50 sets each, ${gridLimits.maxParameters} parameters a set, ${gridLimits.maxBytes} bytes in all.`,
       ),
     modelName: z
       .string()

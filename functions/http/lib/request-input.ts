@@ -1,11 +1,14 @@
 /**
- * Turns an API Gateway event into validated input: body size and media type checks, JSON parsing,
- * and zod validation of path, query and body, with each issue named by its field.
+ * Turns an API Gateway event into validated input: body size, nesting and media type checks, JSON
+ * parsing, and zod validation of path, query and body, with each issue named by its field. A field
+ * over its size limit answers 413, any other invalid field 400.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#core/errors.ts';
 import type { RouteDefinition } from '../routes.ts';
+import { isSizeIssue, MAX_BODY_DEPTH } from '../schemas/limits.ts';
+import { tooDeepPath } from './json-depth.ts';
 
 export function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
   if (event.body === undefined || event.body === null) return undefined;
@@ -25,9 +28,13 @@ function checkSize(size: number, maxBytes: number): void {
   }
 }
 
+function fieldOf(location: string, path: readonly PropertyKey[]): string {
+  return [location, ...path.map(String)].join('.');
+}
+
 function issuesOf(location: string, error: z.ZodError): { field: string; message: string }[] {
   return error.issues.flatMap((issue) => {
-    const base = [location, ...issue.path.map(String)].join('.');
+    const base = fieldOf(location, issue.path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: `${base}.${key}`, message: 'unknown field' }));
     }
@@ -41,6 +48,21 @@ function validate(location: string, schema: z.ZodType | undefined, value: unknow
   if (result.success) return result.data;
   const issues = issuesOf(location, result.error);
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  // Only size is wrong: 413, naming the (first) field over its limit.
+  if (result.error.issues.every(isSizeIssue)) {
+    const first = result.error.issues[0] as z.core.$ZodIssue;
+    const limit =
+      first.code === 'too_big'
+        ? { limit: Number(first.maximum) }
+        : first.code === 'custom'
+          ? first.params
+          : undefined;
+    throw new PayloadTooLargeError(`The request is too large: ${summary}`, {
+      field: fieldOf(location, first.path),
+      ...limit,
+      ...(issues.length > 1 ? { errors: issues } : {}),
+    });
+  }
   throw new ValidationError(`The request is not valid: ${summary}`, issues);
 }
 
@@ -54,6 +76,13 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown
     throw new UnsupportedMediaTypeError(
       `Send the body as application/json (got "${contentType || 'none'}").`,
     );
+  }
+  const tooDeep = tooDeepPath(text, MAX_BODY_DEPTH);
+  if (tooDeep !== undefined) {
+    const field = fieldOf('body', tooDeep);
+    throw new ValidationError(`The body is nested more than ${MAX_BODY_DEPTH} levels deep (at ${field}).`, [
+      { field, message: `nested more than ${MAX_BODY_DEPTH} levels deep` },
+    ]);
   }
   try {
     return JSON.parse(text);

@@ -9,6 +9,7 @@ import {
 import { MODEL_FILE_FORMATS } from '#core/registry/uploaded-model.ts';
 import { SUPPORTED_OBJECTIVES } from '#core/training/xgboost/convert.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
+import { boundedRecord, FIELD_LIMITS, jsonObject } from './limits.ts';
 
 export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
 
@@ -169,9 +170,18 @@ export const versionSchema = z
 
 export const versionPageSchema = pageOf(versionSchema, 'ModelVersionPage');
 
+const { metrics: metricLimits } = FIELD_LIMITS;
 const versionExtrasShape = {
-  metrics: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metrics: boundedRecord(
+    z.string().min(1).max(metricLimits.maxKeyLength),
+    z.union([z.number(), z.string().max(metricLimits.maxStringLength), z.boolean()]),
+    metricLimits.maxEntries,
+  )
+    .optional()
+    .describe(
+      `At most ${metricLimits.maxEntries} metrics; names up to ${metricLimits.maxKeyLength} characters, string values up to ${metricLimits.maxStringLength}.`,
+    ),
+  metadata: jsonObject(FIELD_LIMITS.metadata).optional(),
 };
 
 const formatSchema = z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_INSTANCES } from '#core/inference/instances.ts';
 import { ALIAS_NAME_PATTERN } from '#core/registry/model-records.ts';
+import { FIELD_LIMITS, jsonObject } from './limits.ts';
 import { modelNameSchema } from './models.ts';
 
 export const predictQuerySchema = z.strictObject({
@@ -52,23 +53,26 @@ export const v2VersionParamsSchema = z.strictObject({
   version: z.coerce.number().int().positive(),
 });
 
+const v2Parameters = jsonObject(FIELD_LIMITS.v2Parameters);
+/** More tensors than any model has inputs or outputs for; tabular models may have one per column. */
+const MAX_V2_TENSORS = 1024;
+
 const v2TensorSchema = z.strictObject({
-  name: z.string().min(1),
-  shape: z.array(z.int().nonnegative()),
-  datatype: z.string().min(1),
-  parameters: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().min(1).max(256),
+  shape: z.array(z.int().nonnegative()).max(32),
+  datatype: z.string().min(1).max(16),
+  parameters: v2Parameters.optional(),
   data: z.array(z.unknown()),
 });
 
 export const v2InferRequestSchema = z
   .strictObject({
     id: z.string().max(256).optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-    inputs: z.array(v2TensorSchema).min(1),
+    parameters: v2Parameters.optional(),
+    inputs: z.array(v2TensorSchema).min(1).max(MAX_V2_TENSORS),
     outputs: z
-      .array(
-        z.strictObject({ name: z.string().min(1), parameters: z.record(z.string(), z.unknown()).optional() }),
-      )
+      .array(z.strictObject({ name: z.string().min(1).max(256), parameters: v2Parameters.optional() }))
+      .max(MAX_V2_TENSORS)
       .optional(),
   })
   .meta({ id: 'V2InferRequest', description: 'Open Inference Protocol v2 inference request.' });

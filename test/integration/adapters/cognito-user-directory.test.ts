@@ -10,7 +10,10 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoUserDirectory } from '../../../functions/adapters/cognito/cognito-user-directory.ts';
 import { ConflictError } from '../../../functions/core/errors.ts';
+import { CursorSigner } from '../../../functions/core/pagination.ts';
 import { LocalIdentityProvider } from '../../../local/identity-provider/identity-provider.ts';
+
+const cursors = new CursorSigner('integration-test-cursor-signing-key');
 
 let identity: LocalIdentityProvider;
 let client: CognitoIdentityProviderClient;
@@ -26,7 +29,7 @@ beforeAll(async () => {
     endpoint: identity.url,
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
   });
-  directory = new CognitoUserDirectory(client, 'us-east-1_test');
+  directory = new CognitoUserDirectory(client, 'us-east-1_test', cursors);
 });
 afterAll(async () => {
   client?.destroy();

@@ -8,7 +8,10 @@ import type {
   DatasetVersionRecord,
 } from '../../../functions/core/datasets/dataset-records.ts';
 import { ConflictError, NotFoundError } from '../../../functions/core/errors.ts';
+import { CursorSigner } from '../../../functions/core/pagination.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
+
+const cursors = new CursorSigner('integration-test-cursor-signing-key');
 
 let emulators: TestEmulators;
 let datasets: DynamoDbDatasetRepository;
@@ -17,10 +20,11 @@ let objects: S3DatasetObjectStore;
 
 beforeAll(async () => {
   emulators = await startTestEmulators();
-  datasets = new DynamoDbDatasetRepository(emulators.documentClient, emulators.tableNames.datasets);
+  datasets = new DynamoDbDatasetRepository(emulators.documentClient, emulators.tableNames.datasets, cursors);
   versions = new DynamoDbDatasetVersionRepository(
     emulators.documentClient,
     emulators.tableNames.datasetVersions,
+    cursors,
   );
   objects = new S3DatasetObjectStore(emulators.s3, emulators.bucketNames.datasets);
 });

@@ -6,7 +6,10 @@ import { DynamoDbIdempotencyStore } from '../../../functions/adapters/dynamodb/i
 import { DynamoDbRateCounter } from '../../../functions/adapters/dynamodb/rate-counter.ts';
 import type { ApiKeyRecord } from '../../../functions/core/api-keys/api-keys.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../functions/core/errors.ts';
+import { CursorSigner } from '../../../functions/core/pagination.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
+
+const cursors = new CursorSigner('integration-test-cursor-signing-key');
 
 let emulators: TestEmulators;
 beforeAll(async () => {
@@ -41,7 +44,11 @@ describe('table provisioning', () => {
 
 describe('DynamoDbApiKeyRepository', () => {
   it('stores a key and reads it back unchanged, refusing a duplicate id', async () => {
-    const repository = new DynamoDbApiKeyRepository(emulators.documentClient, emulators.tableNames.apiKeys);
+    const repository = new DynamoDbApiKeyRepository(
+      emulators.documentClient,
+      emulators.tableNames.apiKeys,
+      cursors,
+    );
     const record = {
       ...keyRecord('AAAAAAAAAAAAAAA1', 'owner-1', '2026-01-01T00:00:00.000Z'),
       expiresAt: '2027-01-01T00:00:00.000Z',
@@ -53,7 +60,11 @@ describe('DynamoDbApiKeyRepository', () => {
   });
 
   it("pages through one owner's keys newest first, and only theirs", async () => {
-    const repository = new DynamoDbApiKeyRepository(emulators.documentClient, emulators.tableNames.apiKeys);
+    const repository = new DynamoDbApiKeyRepository(
+      emulators.documentClient,
+      emulators.tableNames.apiKeys,
+      cursors,
+    );
     for (let i = 0; i < 5; i += 1) {
       await repository.create(keyRecord(`BBBBBBBBBBBBBBB${i}`, 'owner-2', `2026-02-0${i + 1}T00:00:00.000Z`));
     }
@@ -70,10 +81,22 @@ describe('DynamoDbApiKeyRepository', () => {
     await expect(repository.listByOwner('owner-2', { limit: 3, cursor: 'not-a-cursor' })).rejects.toThrow(
       ValidationError,
     );
+    // A real cursor of another listing, and an unsigned LastEvaluatedKey of this one: both 400.
+    await expect(repository.listByOwner('owner-3', { limit: 3, cursor: first.nextCursor })).rejects.toThrow(
+      ValidationError,
+    );
+    const forged = Buffer.from(JSON.stringify({ keyId: 'X', ownerId: 'owner-2' })).toString('base64url');
+    await expect(repository.listByOwner('owner-2', { limit: 3, cursor: forged })).rejects.toThrow(
+      ValidationError,
+    );
   });
 
   it('revokes with a conditional write: concurrent revokes agree, unknown keys are 404', async () => {
-    const repository = new DynamoDbApiKeyRepository(emulators.documentClient, emulators.tableNames.apiKeys);
+    const repository = new DynamoDbApiKeyRepository(
+      emulators.documentClient,
+      emulators.tableNames.apiKeys,
+      cursors,
+    );
     await repository.create(keyRecord('DDDDDDDDDDDDDDDD', 'owner-4', '2026-03-01T00:00:00.000Z'));
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>

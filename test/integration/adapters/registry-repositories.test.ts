@@ -4,8 +4,11 @@ import { DynamoDbModelRepository } from '../../../functions/adapters/dynamodb/mo
 import { DynamoDbUploadRepository } from '../../../functions/adapters/dynamodb/upload-repository.ts';
 import { DynamoDbVersionRepository } from '../../../functions/adapters/dynamodb/version-repository.ts';
 import { ConflictError } from '../../../functions/core/errors.ts';
+import { CursorSigner } from '../../../functions/core/pagination.ts';
 import type { ModelRecord, VersionRecord } from '../../../functions/core/registry/model-records.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
+
+const cursors = new CursorSigner('integration-test-cursor-signing-key');
 
 let emulators: TestEmulators;
 let models: DynamoDbModelRepository;
@@ -13,8 +16,12 @@ let versions: DynamoDbVersionRepository;
 
 beforeAll(async () => {
   emulators = await startTestEmulators();
-  models = new DynamoDbModelRepository(emulators.documentClient, emulators.tableNames.models);
-  versions = new DynamoDbVersionRepository(emulators.documentClient, emulators.tableNames.modelVersions);
+  models = new DynamoDbModelRepository(emulators.documentClient, emulators.tableNames.models, cursors);
+  versions = new DynamoDbVersionRepository(
+    emulators.documentClient,
+    emulators.tableNames.modelVersions,
+    cursors,
+  );
 });
 afterAll(async () => emulators?.close());
 

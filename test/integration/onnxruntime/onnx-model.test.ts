@@ -382,7 +382,6 @@ describe('OnnxModel.predict on built models', () => {
     expect(model.serving.inputsAcceptingMissing).toEqual([]);
     await expect(refusal).rejects.toMatchObject({ details: { row: 1, field: 'X[1]' } });
   });
-
 });
 
 describe('OnnxModel.create', () => {
