@@ -2,7 +2,9 @@
  * The HTTP API, built from the route table (`#http/routes.ts`): one function and one route per entry,
  * the Lambda authorizer on every non-public route, and each function's grants as the table lists them.
  * Every function receives the whole environment `functions/config.ts` validates at cold start (names
- * are not secrets); what a function may do with them is decided by IAM, route by route.
+ * are not secrets); what a function may do with them is decided by IAM, route by route. The one
+ * secret, the key that signs pagination cursors, is generated per deployment and goes to the route
+ * functions alone.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -23,6 +25,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CREDENTIAL_HEADER } from '#core/auth/authenticate.ts';
 import type { TableName } from '#definitions/storage.ts';
@@ -104,6 +107,8 @@ export class PlatformApi extends Construct {
   readonly functions: readonly PlatformFunction[];
   /** The environment every function receives. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Signs pagination cursors (HMAC); generated at the first deployment, never in code or template. */
+  readonly cursorSigningKey: Secret;
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
@@ -134,6 +139,18 @@ export class PlatformApi extends Construct {
       ),
     };
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.cursorSigningKey = new Secret(this, 'CursorSigningKey', {
+      description: `ML platform (${props.stage}): signs pagination cursors`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Losing it only invalidates the cursors handed out: clients list again from the first page.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.cursorSigningKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key only authenticates pagination cursors (no data is encrypted with it); a rotation would only invalidate the cursors outstanding, and the functions read it at deployment, so it is rotated by replacing the secret and redeploying.',
+    });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: logRetention,
@@ -255,7 +272,11 @@ export class PlatformApi extends Construct {
         ? { externalModules: OnnxRuntimeLayer.externalModules, layers: [this.onnxRuntimeLayer(props)] }
         : {}),
       ...props.functionOptions?.[route.operationId],
-      environment: this.environment,
+      environment: {
+        ...this.environment,
+        // Resolved by CloudFormation at deployment (a dynamic reference): the template holds no secret.
+        CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
+      },
       logRetention,
     });
 
