@@ -3,8 +3,8 @@
  * the Lambda authorizer on every non-public route, and each function's grants as the table lists them.
  * Every function receives the whole environment `functions/config.ts` validates at cold start (names
  * are not secrets); what a function may do with them is decided by IAM, route by route. The one
- * secret, the key that signs pagination cursors, is generated per deployment and goes to the route
- * functions alone.
+ * secret, the key that signs pagination cursors, is generated per deployment and goes to the
+ * functions that page listings (the routes and the workflow tasks), not to the authorizer.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -109,6 +109,8 @@ export class PlatformApi extends Construct {
   readonly environment: Readonly<Record<string, string>>;
   /** Signs pagination cursors (HMAC); generated at the first deployment, never in code or template. */
   readonly cursorSigningKey: Secret;
+  /** `environment` plus the cursor signing key: for the functions that page listings. */
+  readonly listingEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
@@ -151,6 +153,11 @@ export class PlatformApi extends Construct {
       reason:
         'The key only authenticates pagination cursors (no data is encrypted with it); a rotation would only invalidate the cursors outstanding, and the functions read it at deployment, so it is rotated by replacing the secret and redeploying.',
     });
+    this.listingEnvironment = {
+      ...this.environment,
+      // Resolved by CloudFormation at deployment (a dynamic reference): the template holds no secret.
+      CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
+    };
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: logRetention,
@@ -272,11 +279,7 @@ export class PlatformApi extends Construct {
         ? { externalModules: OnnxRuntimeLayer.externalModules, layers: [this.onnxRuntimeLayer(props)] }
         : {}),
       ...props.functionOptions?.[route.operationId],
-      environment: {
-        ...this.environment,
-        // Resolved by CloudFormation at deployment (a dynamic reference): the template holds no secret.
-        CURSOR_SIGNING_KEY: this.cursorSigningKey.secretValue.unsafeUnwrap(),
-      },
+      environment: this.listingEnvironment,
       logRetention,
     });
 

@@ -39,7 +39,8 @@ export class ApiStack extends Stack {
     this.pipeline = new PlatformPipeline(this, 'Pipeline', {
       stage: props.stage,
       storage: props.storage,
-      environment: this.api.environment,
+      // The tasks page listings too (e.g. a model's versions): they sign cursors like the routes.
+      environment: this.api.listingEnvironment,
       onnxRuntimeLayer: layer,
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });

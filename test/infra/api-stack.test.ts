@@ -210,7 +210,7 @@ describe('PlatformFunction', () => {
     }
   });
 
-  it('gives the route functions alone the cursor signing key, as a reference to a generated secret', () => {
+  it('gives the cursor signing key to the routes and workflow tasks, not the authorizer, as a reference to a generated secret', () => {
     // Prepare
     const api = platform.api.api;
     const secretId = logicalId(api.cursorSigningKey);
@@ -224,15 +224,12 @@ describe('PlatformFunction', () => {
     expect(secret.Type).toBe('AWS::SecretsManager::Secret');
     expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
     expect(secret.Properties.SecretString).toBeUndefined();
-    for (const fn of Object.values(api.routeFunctions)) {
+    for (const fn of [...Object.values(api.routeFunctions), ...platform.api.pipeline.functions]) {
       const key = JSON.stringify(variablesOf(fn).CURSOR_SIGNING_KEY);
       expect(key).toContain('{{resolve:secretsmanager:');
       expect(key).toContain(secretId);
     }
     expect(variablesOf(api.authorizerFunction).CURSOR_SIGNING_KEY).toBeUndefined();
-    for (const fn of platform.api.pipeline.functions) {
-      expect(variablesOf(fn).CURSOR_SIGNING_KEY).toBeUndefined();
-    }
   });
 
   it('applies the function settings of the route table, with the onnxruntime layer where asked', () => {
