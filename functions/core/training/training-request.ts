@@ -3,7 +3,7 @@
  * started by hand carries it: one schema for both, so the workflow reads what the API accepts.
  */
 import { z } from 'zod';
-import { boundedRecord, FIELD_LIMITS, withinBytes } from '../../http/schemas/limits.ts';
+import { boundedRecord, FIELD_LIMITS, withinBytes } from '../field-limits.ts';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../registry/model-records.ts';
 import type { TrainingRequest } from './jobs.ts';
 import { CLASSIFICATION_METRICS, REGRESSION_METRICS } from './metrics.ts';

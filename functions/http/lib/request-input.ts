@@ -6,8 +6,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#core/errors.ts';
+import { isSizeIssue, MAX_BODY_DEPTH } from '#core/field-limits.ts';
 import type { RouteDefinition } from '../routes.ts';
-import { isSizeIssue, MAX_BODY_DEPTH } from '../schemas/limits.ts';
 import { tooDeepPath } from './json-depth.ts';
 
 export function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {

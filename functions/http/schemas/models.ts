@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedRecord, FIELD_LIMITS, jsonObject } from '#core/field-limits.ts';
 import {
   ALIAS_NAME_PATTERN,
   MODEL_NAME_PATTERN,
@@ -9,7 +10,6 @@ import {
 import { MODEL_FILE_FORMATS } from '#core/registry/uploaded-model.ts';
 import { SUPPORTED_OBJECTIVES } from '#core/training/xgboost/convert.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
-import { boundedRecord, FIELD_LIMITS, jsonObject } from './limits.ts';
 
 export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { FIELD_LIMITS, jsonObject } from '#core/field-limits.ts';
 import { MAX_INSTANCES } from '#core/inference/instances.ts';
 import { ALIAS_NAME_PATTERN } from '#core/registry/model-records.ts';
-import { FIELD_LIMITS, jsonObject } from './limits.ts';
 import { modelNameSchema } from './models.ts';
 
 export const predictQuerySchema = z.strictObject({

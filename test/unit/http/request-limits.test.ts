@@ -1,13 +1,13 @@
 /**
- * The size and depth limits of every free-form field (functions/http/schemas/limits.ts), through
+ * The size and depth limits of every free-form field (functions/core/field-limits.ts), through
  * the shared request parsing: over a size limit → 413, nested too deep → 400, each naming the field.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { PayloadTooLargeError, type PlatformError, ValidationError } from '../../../functions/core/errors.ts';
+import { FIELD_LIMITS, MAX_BODY_DEPTH, nestingDepth } from '../../../functions/core/field-limits.ts';
 import { parseRequestInput } from '../../../functions/http/lib/request-input.ts';
 import { type RouteDefinition, routes } from '../../../functions/http/routes.ts';
-import { FIELD_LIMITS, MAX_BODY_DEPTH, nestingDepth } from '../../../functions/http/schemas/limits.ts';
 
 const MAX_BODY = 6 * 1024 * 1024;
 
