@@ -112,6 +112,8 @@ export function assertFiniteOutputs(
     if (row === undefined || request === undefined) {
       throw new ModelOutputError(
         'The model returned a value that is not a finite number, and no single request row caused it; no prediction is returned. Quote the request id when reporting this.',
+        // For the log only: which output and where.
+        { cause: new Error(`Output "${name}" ${formatDims(tensor.dims)}, element ${index}: ${data[index]}`) },
       );
     }
     throw new UnprocessableError(
@@ -130,6 +132,10 @@ function rowOfElement(
   if (request.rows === 1) return 1;
   if (dims.length === 0 || dims[0] !== request.rows) return undefined;
   return Math.floor(index / elementCount(dims.slice(1))) + 1;
+}
+
+function formatDims(dims: readonly number[]): string {
+  return `[${dims.join(', ')}]`;
 }
 
 function describeNonFinite(value: number): string {

@@ -84,6 +84,8 @@ const problemResponses = (route: RouteDefinition): Middleware => ({
       path: request.event.rawPath,
     });
     if (problem.unexpected) logger.error('Unhandled error', { error: request.error as Error });
+    // A known 5xx (a dependency down, a model's unusable output) is still the platform's to look at.
+    else if (problem.status >= 500) logger.error('Request failed', { error: request.error as Error });
     else logger.info('Request refused', { status: problem.status, detail: problem.body.detail });
     request.response =
       route.errorFormat === 'oip'

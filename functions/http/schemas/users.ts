@@ -19,7 +19,10 @@ export const userPageSchema = pageOf(userSchema, 'UserPage');
 export const createUserBodySchema = z
   .strictObject({
     username: usernameSchema,
-    email: z.email().describe('Where Cognito sends the invitation with a temporary password.'),
+    email: z
+      .email()
+      .max(254)
+      .describe('Where Cognito sends the invitation with a temporary password (at most 254 characters).'),
     role: z.enum(ROLES).default('user'),
   })
   .meta({ id: 'CreateUserRequest' });

@@ -111,6 +111,12 @@ describe('request limits: 413 for a field over its size limit', () => {
     ['an approval comment too long', routes.approveVersion, { comment: 'x'.repeat(1001) }, 'body.comment'],
     ['an API key name too long', routes.createApiKey, { name: 'x'.repeat(101) }, 'body.name'],
     [
+      'an invitation email too long',
+      routes.createUser,
+      { username: 'carol', email: `${'c'.repeat(250)}@example.com` },
+      'body.email',
+    ],
+    [
       'a dataset description too long',
       routes.createDatasetVersion,
       { name: 'iris', description: 'x'.repeat(2001) },
