@@ -48,17 +48,18 @@ function validate(location: string, schema: z.ZodType | undefined, value: unknow
   if (result.success) return result.data;
   const issues = issuesOf(location, result.error);
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  // Only size is wrong: 413, naming the (first) field over its limit.
-  if (result.error.issues.every(isSizeIssue)) {
-    const first = result.error.issues[0] as z.core.$ZodIssue;
+  // A field over its size limit decides: 413, naming it, with every issue listed. (Checks that
+  // read the content, e.g. a training grid's parameter names, may fail on it too.)
+  const tooLarge = result.error.issues.find(isSizeIssue);
+  if (tooLarge !== undefined) {
     const limit =
-      first.code === 'too_big'
-        ? { limit: Number(first.maximum) }
-        : first.code === 'custom'
-          ? first.params
+      tooLarge.code === 'too_big'
+        ? { limit: Number(tooLarge.maximum) }
+        : tooLarge.code === 'custom'
+          ? tooLarge.params
           : undefined;
     throw new PayloadTooLargeError(`The request is too large: ${summary}`, {
-      field: fieldOf(location, first.path),
+      field: fieldOf(location, tooLarge.path),
       ...limit,
       ...(issues.length > 1 ? { errors: issues } : {}),
     });

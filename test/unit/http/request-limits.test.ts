@@ -239,11 +239,16 @@ describe('request limits: 400 for nesting', () => {
     expect(nestingDepth((input.body as { metadata: unknown }).metadata)).toBe(metadata.maxDepth);
   });
 
-  it('keeps invalid fields a 400 even when another is also too large', () => {
+  it('answers 413 for a field over its limit, listing the other issues too', () => {
     // Act
     const error = refusal(routes.createModel, { name: 'Not A Name', description: 'x'.repeat(2001) });
 
     // Assess
-    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(error.details.field).toBe('body.description');
+    expect((error.details.errors as { field: string }[]).map((issue) => issue.field)).toEqual([
+      'body.name',
+      'body.description',
+    ]);
   });
 });
