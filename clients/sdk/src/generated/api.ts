@@ -1497,7 +1497,7 @@ export interface components {
             username: string;
             /**
              * Format: email
-             * @description Where Cognito sends the invitation with a temporary password.
+             * @description Where Cognito sends the invitation with a temporary password (at most 254 characters).
              */
             email: string;
             /**
@@ -1548,9 +1548,11 @@ export interface components {
             format?: "onnx" | "xgboost";
             /** @description XGBoost only: the model's feature names, in its column order, one per feature (num_feature; another count is a 400). They name the served inputs. Default: the names the file was trained with (XGBoost JSON and UBJSON keep `feature_names`; the binary format does not), else XGBoost's own f0, f1, …. */
             featureNames?: string[];
+            /** @description At most 100 metrics; names up to 128 characters, string values up to 1024. */
             metrics?: {
                 [key: string]: number | string | boolean;
             };
+            /** @description Free-form JSON object: at most 16384 bytes serialized, nested at most 8 levels. */
             metadata?: {
                 [key: string]: unknown;
             };
@@ -1568,9 +1570,11 @@ export interface components {
             format?: "onnx" | "xgboost";
             /** @description XGBoost only: the model's feature names, in its column order, one per feature (num_feature; another count is a 400). They name the served inputs. Default: the names the file was trained with (XGBoost JSON and UBJSON keep `feature_names`; the binary format does not), else XGBoost's own f0, f1, …. */
             featureNames?: string[];
+            /** @description At most 100 metrics; names up to 128 characters, string values up to 1024. */
             metrics?: {
                 [key: string]: number | string | boolean;
             };
+            /** @description Free-form JSON object: at most 16384 bytes serialized, nested at most 8 levels. */
             metadata?: {
                 [key: string]: unknown;
             };
@@ -1641,7 +1645,7 @@ export interface components {
                 /** @default 42 */
                 seed?: number;
             };
-            /** @description Per algorithm, the grid to search, e.g. {"logistic-regression": [{"C": 0.5}, {"C": 2}]}; "xgboost": one set for the built-in XGBoost that trains data too large for Lambda. */
+            /** @description Per algorithm, the grid to search, e.g. {"logistic-regression": [{"C": 0.5}, {"C": 2}]}; "xgboost": one set for the built-in XGBoost that trains data too large for Lambda. At most 10 algorithms, 50 sets each, 32 parameters a set, 32768 bytes in all. */
             hyperParameters?: {
                 [key: string]: {
                     [key: string]: number;
@@ -1668,6 +1672,7 @@ export interface components {
         /** @description Open Inference Protocol v2 inference request. */
         V2InferRequest: {
             id?: string;
+            /** @description Free-form JSON object: at most 4096 bytes serialized, nested at most 4 levels. */
             parameters?: {
                 [key: string]: unknown;
             };
@@ -1675,6 +1680,7 @@ export interface components {
                 name: string;
                 shape: number[];
                 datatype: string;
+                /** @description Free-form JSON object: at most 4096 bytes serialized, nested at most 4 levels. */
                 parameters?: {
                     [key: string]: unknown;
                 };
@@ -1682,6 +1688,7 @@ export interface components {
             }[];
             outputs?: {
                 name: string;
+                /** @description Free-form JSON object: at most 4096 bytes serialized, nested at most 4 levels. */
                 parameters?: {
                     [key: string]: unknown;
                 };
