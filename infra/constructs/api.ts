@@ -4,7 +4,7 @@
  * Every function receives the whole environment `functions/config.ts` validates at cold start (names
  * are not secrets); what a function may do with them is decided by IAM, route by route. The one
  * secret, the key that signs pagination cursors, is generated per deployment and goes to the
- * functions that page listings (the routes and the workflow tasks), not to the authorizer.
+ * functions that page listings (routes, workflow tasks, scheduled functions), not to the authorizer.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';

@@ -46,7 +46,8 @@ export class ApiStack extends Stack {
     });
     this.maintenance = new PlatformMaintenance(this, 'Maintenance', {
       storage: props.storage,
-      environment: this.api.environment,
+      // The orphan sweep pages a model's versions: it signs cursors too.
+      environment: this.api.listingEnvironment,
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
 

@@ -210,7 +210,7 @@ describe('PlatformFunction', () => {
     }
   });
 
-  it('gives the cursor signing key to the routes and workflow tasks, not the authorizer, as a reference to a generated secret', () => {
+  it('gives the cursor signing key to the routes, workflow tasks and scheduled functions, not the authorizer, as a reference to a generated secret', () => {
     // Prepare
     const api = platform.api.api;
     const secretId = logicalId(api.cursorSigningKey);
@@ -224,7 +224,11 @@ describe('PlatformFunction', () => {
     expect(secret.Type).toBe('AWS::SecretsManager::Secret');
     expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
     expect(secret.Properties.SecretString).toBeUndefined();
-    for (const fn of [...Object.values(api.routeFunctions), ...platform.api.pipeline.functions]) {
+    for (const fn of [
+      ...Object.values(api.routeFunctions),
+      ...platform.api.pipeline.functions,
+      ...platform.api.maintenance.functions,
+    ]) {
       const key = JSON.stringify(variablesOf(fn).CURSOR_SIGNING_KEY);
       expect(key).toContain('{{resolve:secretsmanager:');
       expect(key).toContain(secretId);
