@@ -84,6 +84,10 @@ export const environmentSchema = z.object({
    * registration can run (one invocation, 15 minutes at most on Lambda).
    */
   ORPHAN_ARTIFACT_MIN_AGE_SECONDS: z.coerce.number().int().nonnegative().default(3600),
+  /** Prediction usage is flushed from a container's memory after this many requests… */
+  USAGE_FLUSH_EVERY_REQUESTS: z.coerce.number().int().positive().default(100),
+  /** …or this long after the first unflushed one (ms). */
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
 
   /**
    * Signs pagination cursors (HMAC-SHA256): generated per deployment (a Secrets Manager secret on
@@ -136,6 +140,8 @@ export interface PlatformConfig {
     readonly modelStorageQuotaBytes: number;
     readonly maxActiveJobsPerUser: number;
     readonly orphanArtifactMinAgeSeconds: number;
+    readonly usageFlushEveryRequests: number;
+    readonly usageFlushIntervalMs: number;
   };
   readonly workflows: { readonly trainingStateMachineArn?: string };
   readonly pagination: { readonly cursorSigningKey?: string };
@@ -199,6 +205,8 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       modelStorageQuotaBytes: e.MODEL_STORAGE_QUOTA_BYTES,
       maxActiveJobsPerUser: e.MAX_ACTIVE_JOBS_PER_USER,
       orphanArtifactMinAgeSeconds: e.ORPHAN_ARTIFACT_MIN_AGE_SECONDS,
+      usageFlushEveryRequests: e.USAGE_FLUSH_EVERY_REQUESTS,
+      usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
     },
     workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
     pagination: { cursorSigningKey: e.CURSOR_SIGNING_KEY },

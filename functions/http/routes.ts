@@ -74,6 +74,12 @@ import {
   trainingJobSchema,
 } from './schemas/training-jobs.ts';
 import {
+  modelUsageQuerySchema,
+  modelUsageSchema,
+  platformUsageQuerySchema,
+  platformUsageSchema,
+} from './schemas/usage.ts';
+import {
   createUserBodySchema,
   listUsersQuerySchema,
   updateUserBodySchema,
@@ -903,6 +909,33 @@ export const routes = {
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
+  }),
+  getModelUsage: route({
+    operationId: 'getModelUsage',
+    method: 'GET',
+    path: '/v1/models/{name}/usage',
+    entry: 'functions/http/monitoring/get-model-usage.ts',
+    summary:
+      'Requests, rows, errors and latency percentiles of a model over time, per version (split arms), alias or caller.',
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: modelParamsSchema, query: modelUsageQuerySchema },
+    responses: { 200: { description: 'The usage time series.', schema: modelUsageSchema } },
+    grants: { tables: { models: 'read', usage: 'read' } },
+  }),
+  getPlatformUsage: route({
+    operationId: 'getPlatformUsage',
+    method: 'GET',
+    path: '/v1/usage',
+    entry: 'functions/http/monitoring/get-platform-usage.ts',
+    summary: 'Admins: prediction totals, top models and top callers across the platform.',
+    tag: 'Monitoring',
+    access: 'admin',
+    scope: 'full',
+    request: { query: platformUsageQuerySchema },
+    responses: { 200: { description: 'Usage across models.', schema: platformUsageSchema } },
+    grants: { tables: { usage: 'read' } },
   }),
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -4,6 +4,7 @@
  * runner (cached sessions) → shape the answer.
  */
 import type { Principal } from '../auth/principal.ts';
+import type { PredictionObserver } from '../monitoring/prediction-observation.ts';
 import { resolveServingVersion, type ServingChoice, type ServingReads } from '../registry/aliases.ts';
 import type { ServedArtifact } from '../registry/artifact-integrity.ts';
 import type { ModelSignature } from './onnx-graph.ts';
@@ -47,9 +48,15 @@ export async function predict(
   selector: Selector,
   instances: unknown,
   deps: PredictDeps,
+  observer?: PredictionObserver,
 ): Promise<PredictionResponse> {
   const choice = await resolveServingVersion(principal, name, selector, deps);
+  observer?.chosen({
+    version: choice.version.version,
+    ...(choice.alias === undefined ? {} : { alias: choice.alias }),
+  });
   const result = await deps.runner.predict(choice.version, instances);
+  observer?.modelRan();
   return {
     model: name,
     version: choice.version.version,
@@ -70,13 +77,19 @@ export async function inferV2(
   selector: Selector,
   request: V2InferRequest,
   deps: PredictDeps,
+  observer?: PredictionObserver,
 ): Promise<{ model_name: string; model_version: string; id?: string; outputs: V2OutputTensor[] }> {
   const choice = await resolveServingVersion(principal, name, selector, deps);
+  observer?.chosen({
+    version: choice.version.version,
+    ...(choice.alias === undefined ? {} : { alias: choice.alias }),
+  });
   const outputs = await deps.runner.infer(
     choice.version,
     request.inputs,
     request.outputs?.map((o) => o.name),
   );
+  observer?.modelRan();
   return {
     model_name: name,
     model_version: String(choice.version.version),

@@ -13,3 +13,10 @@ export const predictDeps = {
 export function routingKeyOf(headers: Readonly<Record<string, string | undefined>>, fromBody?: string) {
   return fromBody ?? headers['x-routing-key'];
 }
+
+/** Rows of a v2 answer: the first dimension of its first output (a model's outputs share it). */
+export function v2Rows(answer: {
+  readonly outputs: readonly { readonly shape: readonly number[] }[];
+}): number {
+  return answer.outputs[0]?.shape[0] ?? 0;
+}

@@ -1,15 +1,25 @@
 import { predict } from '#core/inference/predict.ts';
+import { observePrediction } from '#core/monitoring/prediction-observation.ts';
+import { usageRecorder } from '../../adapters/monitoring-dependencies.ts';
 import { httpHandler } from '../lib/http-handler.ts';
 import { routes } from '../routes.ts';
 import { predictDeps, routingKeyOf } from './inference-deps.ts';
 
 export const handler = httpHandler(routes.predict, async ({ principal, params, query, body, event }) => {
-  const result = await predict(
+  const result = await observePrediction(
+    usageRecorder,
     principal,
     params.name,
-    { ...query, routingKey: routingKeyOf(event.headers, body.routingKey) },
-    body.instances,
-    predictDeps,
+    (observer) =>
+      predict(
+        principal,
+        params.name,
+        { ...query, routingKey: routingKeyOf(event.headers, body.routingKey) },
+        body.instances,
+        predictDeps,
+        observer,
+      ),
+    (answer) => answer.predictions.length,
   );
   return { status: 200, body: result, headers: { 'x-model-version': String(result.version) } };
 });
