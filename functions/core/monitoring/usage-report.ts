@@ -99,7 +99,7 @@ export function alignWindow(window: UsageWindow): { from: number; to: number; pe
     const message = '`to` must be after `from`.';
     throw new ValidationError(message, [{ field: 'query.to', message }]);
   }
-  if (to - from > MAX_WINDOW_SECONDS[window.granularity]) {
+  if ((window.to.getTime() - window.from.getTime()) / 1000 > MAX_WINDOW_SECONDS[window.granularity]) {
     const days = MAX_WINDOW_SECONDS[window.granularity] / 86_400;
     const message = `A ${window.granularity} series spans at most ${days} day${days === 1 ? '' : 's'}; narrow from/to or use a coarser granularity.`;
     throw new ValidationError(message, [{ field: 'query.from', message }]);

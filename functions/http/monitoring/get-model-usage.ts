@@ -9,7 +9,7 @@ export const handler = httpHandler(routes.getModelUsage, async ({ principal, par
       principal,
       params.name,
       {
-        ...windowOf(query),
+        ...windowOf(query, query.granularity),
         granularity: query.granularity,
         ...(query.by === undefined ? {} : { by: query.by }),
       },

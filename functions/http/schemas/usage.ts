@@ -8,7 +8,11 @@ const instant = z.iso
   .describe('ISO-8601 time.');
 
 const windowQuery = {
-  from: instant.optional().describe('Start of the window (inclusive); default 24 h before `to`.'),
+  from: instant
+    .optional()
+    .describe(
+      'Start of the window (inclusive); default 1 h (minute series), 24 h (hour) or 30 days (day) before `to`.',
+    ),
   to: instant.optional().describe('End of the window (exclusive); default now.'),
 };
 

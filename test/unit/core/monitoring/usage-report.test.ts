@@ -142,6 +142,14 @@ describe('alignWindow', () => {
     expect(() =>
       alignWindow({ from: new Date(T0 * 1000), to: new Date((T0 + 86_460) * 1000), granularity: 'minute' }),
     ).toThrow(/at most 1 day/);
+    // A full day that is not aligned to minutes is still one day.
+    expect(
+      alignWindow({
+        from: new Date(T0 * 1000 + 500),
+        to: new Date((T0 + 86_400) * 1000 + 500),
+        granularity: 'minute',
+      }).to - T0,
+    ).toBe(86_460);
   });
 });
 
