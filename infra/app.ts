@@ -103,8 +103,9 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
     corsAllowedOrigins: readCorsOrigins(app),
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
-    description: `ML platform (${stage}): alarm topic, alarms and dashboard`,
+    description: `ML platform (${stage}): alarm topic, alarms and dashboards`,
     api,
+    stage,
     ...(alarmEmail ? { alarmEmail } : {}),
   });
 

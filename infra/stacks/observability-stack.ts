@@ -6,12 +6,15 @@
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { PlatformMonitoring } from '../constructs/monitoring.ts';
 import { PlatformObservability, type PowertoolsLogLevel } from '../constructs/observability.ts';
 import type { ApiStack } from './api-stack.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   /** The functions, HTTP API and workflows watched. */
   readonly api: ApiStack;
+  /** Names the predictions dashboard. */
+  readonly stage: string;
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
   /** Subscribed to the alarm topic (context `alarmEmail`). */
@@ -20,6 +23,7 @@ export interface ObservabilityStackProps extends StackProps {
 
 export class ObservabilityStack extends Stack {
   readonly observability: PlatformObservability;
+  readonly monitoring: PlatformMonitoring;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -32,5 +36,6 @@ export class ObservabilityStack extends Stack {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
     });
+    this.monitoring = new PlatformMonitoring(this, 'Monitoring', { stage: props.stage });
   }
 }

@@ -7,17 +7,9 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BUCKET_COUNT, bucketValueMs } from '#core/monitoring/latency-histogram.ts';
+import { USAGE_METRICS } from '#core/monitoring/usage-metric-names.ts';
 import type { UsagePublisher } from '#core/monitoring/usage-recorder.ts';
 import type { UsageAggregate } from '#core/monitoring/usage-records.ts';
-
-export const USAGE_METRICS = {
-  requests: 'Predictions',
-  rows: 'PredictionRows',
-  clientErrors: 'Prediction4xx',
-  serverErrors: 'Prediction5xx',
-  latency: 'PredictionLatency',
-  modelLatency: 'ModelRunLatency',
-} as const;
 
 export class EmfUsagePublisher implements UsagePublisher {
   readonly #metrics: Metrics;
@@ -34,7 +26,7 @@ export class EmfUsagePublisher implements UsagePublisher {
         [USAGE_METRICS.modelLatency, valuesOf(aggregate.modelLatency)],
       ] as const;
       const lines = Math.max(1, ...latencies.map(([, values]) => Math.ceil(values.length / VALUES_PER_LINE)));
-      // Powertools would publish by itself at 100 values and drop the dimensions for the rest.
+      // One line per 99 latency values, each with the dimensions.
       for (let line = 0; line < lines; line += 1) {
         this.#metrics.setTimestamp(aggregate.minute * 1000);
         this.#metrics.addDimensions({ model: aggregate.model, version: String(aggregate.version) });
@@ -55,7 +47,8 @@ export class EmfUsagePublisher implements UsagePublisher {
   }
 }
 
-const VALUES_PER_LINE = 100;
+/** Powertools publishes by itself (dropping the dimensions) when a metric reaches 100 values. */
+const VALUES_PER_LINE = 99;
 
 /** One value per request, at its bucket's bound. */
 function valuesOf(histogram: readonly number[]): number[] {
