@@ -48,6 +48,7 @@ export class UsageRecorder {
   #unflushedRequests = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> | undefined;
+  #followUp: Promise<void> | undefined;
 
   constructor(options: UsageRecorderOptions) {
     this.#options = options;
@@ -90,13 +91,22 @@ export class UsageRecorder {
     return this.#unflushedRequests;
   }
 
-  /** Writes everything buffered; concurrent calls share one flush at a time. Never throws. */
+  /**
+   * Writes everything buffered. One flush at a time: calls during a flush share a single follow-up
+   * flush (so a store slower than the traffic never piles up writers). Never throws.
+   */
   async flush(): Promise<void> {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    while (this.#flushing !== undefined) await this.#flushing;
+    if (this.#flushing !== undefined) {
+      this.#followUp ??= this.#flushing.then(() => {
+        this.#followUp = undefined;
+        return this.flush();
+      });
+      return this.#followUp;
+    }
     if (this.#buffer.size === 0) return;
     const batch = [...this.#buffer.values()];
     this.#buffer = new Map();

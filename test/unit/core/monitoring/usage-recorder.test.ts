@@ -127,6 +127,30 @@ describe('UsageRecorder', () => {
     expect(store.writes).toHaveLength(0);
   });
 
+  it('runs one follow-up flush for all the flushes asked for while a slow write is in flight', async () => {
+    const batches: number[] = [];
+    let release: () => void = () => undefined;
+    const store: UsageStore = {
+      add: async (aggregates) => {
+        batches.push(aggregates.reduce((sum, a) => sum + a.requests, 0));
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return [];
+      },
+    };
+    const recorder = new UsageRecorder({
+      store,
+      flushEveryRequests: 2,
+      flushIntervalMs: 1000,
+      now: () => MINUTE,
+    });
+    for (let i = 0; i < 200; i += 1) recorder.record(usage()); // asks for 100 flushes
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([2]);
+    release();
+    await recorder.flush();
+    expect(batches).toEqual([2, 198]);
+  });
+
   it('gives each flushed batch to the publisher once', async () => {
     const store = new MemoryStore();
     const published: number[] = [];
