@@ -807,6 +807,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests, rows, errors and latency percentiles of a model over time, per version (split arms), alias or caller.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["getModelUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Admins: prediction totals, top models and top callers across the platform.
+         * @description Admins only, with a bearer token or a full-scope API key.
+         */
+        get: operations["getPlatformUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1472,6 +1512,118 @@ export interface components {
                 shape: number[];
                 datatype: string;
                 data: unknown[];
+            }[];
+        };
+        ModelUsage: {
+            model: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            /** @enum {string} */
+            by?: "version" | "alias" | "caller";
+            totals: components["schemas"]["UsageStats"];
+            series: {
+                version?: number;
+                alias?: string | null;
+                /** @description `user:<id>` or `key:<api key id>`. */
+                caller?: string;
+                callerName?: string;
+                totals: components["schemas"]["UsageStats"];
+                /** @description Periods with traffic only. */
+                points: {
+                    start: string;
+                    requests: number;
+                    rows: number;
+                    succeeded: number;
+                    clientErrors: number;
+                    serverErrors: number;
+                    /** @description (4xx + 5xx) / requests. */
+                    errorRate: number;
+                    /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+                    latencyMs: {
+                        p50: number | null;
+                        p95: number | null;
+                        p99: number | null;
+                    };
+                    /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+                    modelRunMs: {
+                        p50: number | null;
+                        p95: number | null;
+                        p99: number | null;
+                    };
+                }[];
+            }[];
+        };
+        UsageStats: {
+            requests: number;
+            rows: number;
+            succeeded: number;
+            clientErrors: number;
+            serverErrors: number;
+            /** @description (4xx + 5xx) / requests. */
+            errorRate: number;
+            /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+            latencyMs: {
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+            };
+            /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+            modelRunMs: {
+                p50: number | null;
+                p95: number | null;
+                p99: number | null;
+            };
+        };
+        PlatformUsage: {
+            from: string;
+            to: string;
+            totals: components["schemas"]["UsageStats"];
+            topModels: {
+                model: string;
+                requests: number;
+                rows: number;
+                succeeded: number;
+                clientErrors: number;
+                serverErrors: number;
+                /** @description (4xx + 5xx) / requests. */
+                errorRate: number;
+                /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+                latencyMs: {
+                    p50: number | null;
+                    p95: number | null;
+                    p99: number | null;
+                };
+                /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+                modelRunMs: {
+                    p50: number | null;
+                    p95: number | null;
+                    p99: number | null;
+                };
+            }[];
+            topCallers: {
+                caller: string;
+                callerName: string;
+                requests: number;
+                rows: number;
+                succeeded: number;
+                clientErrors: number;
+                serverErrors: number;
+                /** @description (4xx + 5xx) / requests. */
+                errorRate: number;
+                /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+                latencyMs: {
+                    p50: number | null;
+                    p95: number | null;
+                    p99: number | null;
+                };
+                /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
+                modelRunMs: {
+                    p50: number | null;
+                    p95: number | null;
+                    p99: number | null;
+                };
             }[];
         };
         CreateApiKeyRequest: {
@@ -3463,6 +3615,80 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getModelUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (inclusive); default 1 h (minute series), 24 h (hour) or 30 days (day) before `to`. */
+                from?: string;
+                /** @description End of the window (exclusive); default now. */
+                to?: string;
+                /** @description Period of each point: a minute series spans at most 1 day, an hour one 31 days, a day one 93. */
+                granularity?: "minute" | "hour" | "day";
+                /** @description One series per version (the arms of a split), alias or caller. */
+                by?: "version" | "alias" | "caller";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage time series. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPlatformUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (inclusive); default 1 h (minute series), 24 h (hour) or 30 days (day) before `to`. */
+                from?: string;
+                /** @description End of the window (exclusive); default now. */
+                to?: string;
+                /** @description How many top models and callers. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage across models. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
