@@ -108,7 +108,8 @@ describe('usage of one model', () => {
     expect(v1.points.reduce((sum: number, p: { requests: number }) => sum + p.requests, 0)).toBe(1000);
     expect(v2).toMatchObject({ version: 2, totals: { requests: 3, rows: 0, clientErrors: 3, errorRate: 1 } });
     expect(v2.totals.modelRunMs.p50).toBeNull();
-  });
+    // 1,000 requests through the gateway: seconds alone, much longer on a loaded 2-core machine.
+  }, 180_000);
 
   it('shows both arms of a 50/50 split side by side, and counts v2 inference too', async () => {
     await modelWithVersions('usage-split', 2);
@@ -161,7 +162,7 @@ describe('usage of one model', () => {
       [null, 5],
       ['canary', 200],
     ]);
-  });
+  }, 90_000);
 
   it('is for whoever may read the model, and validates its query', async () => {
     expect((await t.call('GET', '/v1/models/usage-iris/usage', { token: bob })).status).toBe(404);
