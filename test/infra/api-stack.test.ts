@@ -573,7 +573,12 @@ describe('PlatformObservability', () => {
         }),
       }),
     ]);
-    watching.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // The operations dashboard and the predictions dashboard (infra/constructs/monitoring.ts).
+    watching.resourceCountIs('AWS::CloudWatch::Dashboard', 2);
+    watching.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'MlPlatform-test-predictions',
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
