@@ -3,11 +3,9 @@
  * Lines file (one object per line), and predictions written back as CSV, JSON Lines or JSON.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { CsvTokenizer } from '../../functions/core/datasets/csv-tokenizer.ts';
+import { parseCsvTable } from '../../functions/core/inference/csv-table.ts';
 import type { Prediction } from '../sdk/src/index.ts';
 import { CliError, EXIT } from './exit-codes.ts';
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export type RowsFormat = 'csv' | 'jsonl';
 
@@ -17,31 +15,10 @@ export function rowsFormatOf(path: string): RowsFormat {
   throw new CliError(`Give a .csv or .jsonl file (got ${path}).`, EXIT.usage);
 }
 
+/** The same reading as the platform's text/csv scoring: a header row, numbers as numbers, empty as missing. */
 export function parseCsvRows(text: string): Record<string, unknown>[] {
-  const records: { fields: string[]; line: number }[] = [];
-  let problem: string | undefined;
-  const tokenizer = new CsvTokenizer({
-    onRecord: (fields, line) => records.push({ fields, line }),
-    onFinding: (finding, line) => {
-      problem ??= `${finding.replaceAll('-', ' ')} on line ${line}`;
-    },
-  });
-  tokenizer.write(text.replace(/^\uFEFF/, ''));
-  tokenizer.end();
-  if (problem !== undefined) throw new CliError(`The CSV file has a ${problem}.`);
-  const [header, ...body] = records;
-  if (header === undefined) throw new CliError('The CSV file is empty.');
-  return body.map(({ fields, line }) => {
-    if (fields.length !== header.fields.length) {
-      throw new CliError(`Line ${line} has ${fields.length} fields; the header has ${header.fields.length}.`);
-    }
-    return Object.fromEntries(
-      header.fields.map((name, i) => {
-        const value = (fields[i] ?? '').trim();
-        return [name, value === '' ? null : NUMBER.test(value) ? Number(value) : value];
-      }),
-    );
-  });
+  const { columns, rows } = parseCsvTable(text);
+  return rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, row[i]])));
 }
 
 export function parseJsonLines(text: string): Record<string, unknown>[] {

@@ -28,6 +28,7 @@ import {
   datasetWithLatestSchema,
   listDatasetsQuerySchema,
 } from './schemas/datasets.ts';
+import { mlflowInvocationBodySchema, mlflowPredictionsSchema } from './schemas/mlflow.ts';
 import {
   aliasParamsSchema,
   artifactDownloadSchema,
@@ -149,6 +150,8 @@ export interface RouteDefinition {
     readonly maxBodyBytes?: number;
     /** Also accepts `application/octet-stream` bodies, handed to the handler as bytes. */
     readonly binary?: boolean;
+    /** Also accepts bodies of these media types (e.g. `text/csv`), handed to the handler as bytes. */
+    readonly rawContentTypes?: readonly string[];
   };
   readonly responses: Readonly<Record<number, ResponseDefinition>>;
   readonly function?: FunctionSettings;
@@ -778,6 +781,27 @@ export const routes = {
       maxBodyBytes: 6 * 1024 * 1024,
     },
     responses: { 200: { description: 'Predictions, one per row.', schema: predictionSchema } },
+    function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
+    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
+  }),
+  mlflowInvocations: route({
+    operationId: 'mlflowInvocations',
+    method: 'POST',
+    path: '/v1/models/{name}/invocations',
+    entry: 'functions/http/inference/mlflow-invocations.ts',
+    summary:
+      'Predict with MLflow\'s scoring protocol: `dataframe_split`, `dataframe_records`, `instances` or `inputs` JSON, or a CSV table (text/csv); answers `{"predictions": [...]}`.',
+    tag: 'Predictions',
+    access: 'authenticated',
+    scope: 'predict',
+    request: {
+      params: modelParamsSchema,
+      query: predictQuerySchema,
+      body: mlflowInvocationBodySchema,
+      maxBodyBytes: 6 * 1024 * 1024,
+      rawContentTypes: ['text/csv', 'application/csv'],
+    },
+    responses: { 200: { description: 'One prediction per row.', schema: mlflowPredictionsSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
     grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
   }),

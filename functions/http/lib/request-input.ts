@@ -109,6 +109,11 @@ export interface ParsedInput {
 
 const BINARY_CONTENT_TYPE = /^application\/octet-stream\b/i;
 
+function isRawContentType(accepted: readonly string[] | undefined, header: string | undefined): boolean {
+  const mediaType = header?.split(';')[0]?.trim().toLowerCase();
+  return mediaType !== undefined && accepted !== undefined && accepted.includes(mediaType);
+}
+
 export function parseRequestInput(
   route: RouteDefinition,
   event: APIGatewayProxyEventV2,
@@ -125,7 +130,10 @@ export function parseRequestInput(
     return { params, query, body: undefined };
   }
   const limit = request.maxBodyBytes ?? maxBodyBytes;
-  if (request.binary === true && BINARY_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) {
+  if (
+    (request.binary === true && BINARY_CONTENT_TYPE.test(event.headers['content-type'] ?? '')) ||
+    isRawContentType(request.rawContentTypes, event.headers['content-type'])
+  ) {
     const bytes = bodyBytes(event) ?? Buffer.alloc(0);
     checkSize(bytes.byteLength, limit);
     return { params, query, body: undefined, binary: bytes };

@@ -421,7 +421,12 @@ function buildOperation(route: RouteDefinition, schemas: Collector): MutableJson
           requestBody: {
             required: true,
             ...(maxBytes === undefined ? {} : { description: `At most ${maxBytes} bytes.` }),
-            content: { 'application/json': { schema: schemas.convert(body, 'input') } },
+            content: {
+              'application/json': { schema: schemas.convert(body, 'input') },
+              ...Object.fromEntries(
+                (route.request?.rawContentTypes ?? []).map((type) => [type, { schema: { type: 'string' } }]),
+              ),
+            },
           },
         }
       : {}),

@@ -627,6 +627,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/invocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict with MLflow's scoring protocol: `dataframe_split`, `dataframe_records`, `instances` or `inputs` JSON, or a CSV table (text/csv); answers `{"predictions": [...]}`.
+         * @description Any signed-in user, with a bearer token or any API key (prediction-only keys too).
+         */
+        post: operations["mlflowInvocations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/health/live": {
         parameters: {
             query?: never;
@@ -1473,6 +1493,10 @@ export interface components {
             probabilities?: number[][];
             classLabels?: (number | string)[];
         };
+        MlflowPredictions: {
+            /** @description One per row: a label for classifiers, a value for regressors. */
+            predictions: unknown[];
+        };
         V2ServerLive: {
             live: boolean;
         };
@@ -1820,6 +1844,30 @@ export interface components {
             instances: unknown[];
             /** @description Keeps a caller on the same version of a split alias (also as the `x-routing-key` header). */
             routingKey?: string;
+        };
+        /** @description MLflow's scoring protocol (`mlflow models serve`'s /invocations); or send a CSV table with a header row as text/csv. */
+        MlflowInvocationRequest: {
+            /** @description A pandas DataFrame in the `split` orientation: `df.to_dict(orient="split")`. */
+            dataframe_split?: {
+                columns?: string[];
+                data: unknown[][];
+                index?: unknown[];
+            };
+            /** @description A pandas DataFrame in the `records` orientation: one object per row. */
+            dataframe_records?: {
+                [key: string]: unknown;
+            }[];
+            /** @description TF Serving's row format: one entry per row (an object, an array or a value). */
+            instances?: unknown[] | {
+                [key: string]: unknown[];
+            };
+            /** @description As `instances` (rows), or columnar. */
+            inputs?: unknown[] | {
+                [key: string]: unknown[];
+            };
+            params?: {
+                [key: string]: unknown;
+            };
         };
         /** @description Open Inference Protocol v2 inference request. */
         V2InferRequest: {
@@ -3344,6 +3392,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Prediction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    mlflowInvocations: {
+        parameters: {
+            query?: {
+                /** @description Default: `production`, else the newest version. */
+                alias?: string;
+                /** @description Call this version directly. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description At most 6291456 bytes. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MlflowInvocationRequest"];
+                "text/csv": string;
+                "application/csv": string;
+            };
+        };
+        responses: {
+            /** @description One prediction per row. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MlflowPredictions"];
                 };
             };
             400: components["responses"]["BadRequest"];
