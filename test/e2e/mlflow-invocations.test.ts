@@ -22,7 +22,10 @@ function csvOf(columns: string[], target: (row: number[]) => number): string {
 }
 
 async function trainLinear(name: string, csv: string): Promise<void> {
-  const started = await t.call('POST', '/v1/datasets', { token: alice, body: { name, format: 'csv' } });
+  const started = await t.call('POST', '/v1/datasets', {
+    token: alice,
+    body: { name, format: 'csv', sizeBytes: Buffer.byteLength(csv) },
+  });
   expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: csv })).status).toBe(200);
   expect((await t.call('POST', started.json.commitPath, { token: alice })).status).toBe(200);
   const job = await t.call('POST', '/v1/training-jobs', {

@@ -111,7 +111,7 @@ const BINARY_CONTENT_TYPE = /^application\/octet-stream\b/i;
 
 function isRawContentType(accepted: readonly string[] | undefined, header: string | undefined): boolean {
   const mediaType = header?.split(';')[0]?.trim().toLowerCase();
-  return mediaType !== undefined && accepted !== undefined && accepted.includes(mediaType);
+  return mediaType !== undefined && accepted?.includes(mediaType) === true;
 }
 
 export function parseRequestInput(
