@@ -6,6 +6,14 @@ import { CliError, EXIT } from '../exit-codes.ts';
 import { type CliIo, printJson, printLine, printTable } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
+/** `C=0.1 maxIter=1000 …`: a table cell, not the whole grid (`--json` has it all). */
+function compact(parameters: Readonly<Record<string, number>>, width = 48): string {
+  const text = Object.entries(parameters)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
 function printJob(io: CliIo, job: TrainingJob): void {
   printLine(io, `Job ${job.jobId}: ${job.status}${job.step ? ` (step ${job.step}, ${job.progress}%)` : ''}`);
   if (job.candidates !== undefined && job.candidates.length > 0) {
@@ -18,7 +26,7 @@ function printJob(io: CliIo, job: TrainingJob): void {
         .sort((a, b) => b.score - a.score)
         .map((c) => [
           c.algorithm,
-          c.hyperParameters,
+          compact(c.hyperParameters),
           metric !== undefined ? (c.metrics[metric] ?? c.score) : c.score,
           Math.round(c.trainingMs),
           job.chosen !== undefined && c.algorithm === job.chosen.algorithm && c.score === job.chosen.score
