@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
 
 const MLP = fileURLToPath(new URL('../../clients/cli/mlp.ts', import.meta.url));
@@ -156,6 +157,7 @@ describe('mlp against the local platform', () => {
   it.each([
     [['predict', 'no-such-model', '--json', '{"a": 1}'], 4, /^mlp: .*no-such-model.*\(request [^)]+\)\n$/],
     [['models', 'approve', 'iris-cli', '1'], 3, /^mlp: Only admins may .*\(request [^)]+\)\n$/],
+    [['train', '--dataset', 'iris', '--target', 'no_such_column', '--watch'], 1, /^mlp: .*no_such_column/],
     [['predict', 'iris-cli'], 2, /^mlp: Give one of --file <rows file> or --json <rows>\.\n$/],
     [['models', 'lst'], 2, /^error: unknown command 'lst' \(Did you mean list\?\)\n$/],
     [
@@ -195,6 +197,59 @@ describe('mlp against the local platform', () => {
     expect(stillAlice.stdout).toMatch(/^alice \(user\)/);
     const saved = JSON.parse(await readFile(join(configDir, 'credentials.json'), 'utf8'));
     expect(Object.keys(saved.profiles).sort()).toEqual(['ci', 'default']);
+  });
+
+  it('uploads a model file, and an admin profile approves, rejects and points an alias', async () => {
+    // Prepare
+    const onnx = join(scratch, 'iris-upload.onnx');
+    await writeFile(onnx, fixture('iris_logreg_zipmap').bytes);
+    const adminLogin = await mlp([
+      '--profile',
+      'admin',
+      'login',
+      '--local',
+      'admin',
+      '--api-url',
+      t.platform.apiUrl,
+      '--identity-url',
+      t.platform.identity.url,
+    ]);
+
+    // Act
+    const first = await mlp(['models', 'upload', onnx, '--name', 'cli-upload', '--create', 'classification']);
+    const second = await mlp([
+      'models',
+      'upload',
+      onnx,
+      '--name',
+      'cli-upload',
+      '--create',
+      'classification',
+    ]);
+    const approved = await mlp(['models', 'approve', 'cli-upload', '1', '--profile', 'admin']);
+    const rejected = await mlp([
+      'models',
+      'reject',
+      'cli-upload',
+      '2',
+      '--comment',
+      'duplicate',
+      '--profile',
+      'admin',
+    ]);
+    const aliased = await mlp(['models', 'alias', 'cli-upload', 'production', '1', '--profile', 'admin']);
+    const shown = await mlp(['models', 'show', 'cli-upload']);
+
+    // Assess
+    expect(adminLogin.code).toBe(0);
+    expect(first.stdout).toMatch(/^cli-upload version 1: pending, scikit-learn/);
+    expect(second.stdout).toMatch(/^cli-upload version 2: pending/);
+    expect(approved.stdout).toBe('cli-upload version 1 is approved.\n');
+    expect(rejected.stdout).toBe('cli-upload version 2 is rejected.\n');
+    expect(aliased.stdout).toBe('cli-upload: production → version 1.\n');
+    expect(shown.stdout).toContain('Aliases: production→1');
+    expect(shown.stdout).toMatch(/\n1\s+approved\s+scikit-learn/);
+    expect(shown.stdout).toMatch(/\n2\s+rejected\s+scikit-learn/);
   });
 
   it('prints --help for every command', async () => {
