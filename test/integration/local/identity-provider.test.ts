@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityDataDir } from '../../../local/data-dir.ts';
 import { LocalIdentityProvider } from '../../../local/identity-provider/identity-provider.ts';
 
 const UserPoolId = 'us-east-1_local';
@@ -36,9 +37,10 @@ describe('LocalIdentityProvider over HTTP', () => {
   let cognito: CognitoIdentityProviderClient;
 
   beforeAll(async () => {
+    // A platform data directory, as `npm start --data-dir` and `npm run token --data-dir` take it.
     dataDir = await mkdtemp(join(tmpdir(), 'idp-integration-'));
     provider = await LocalIdentityProvider.create({
-      dataDir,
+      dataDir: identityDataDir(dataDir),
       host: '127.0.0.1',
       port: 0,
       clientId,
