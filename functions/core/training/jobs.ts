@@ -14,6 +14,7 @@ import {
   UnprocessableError,
 } from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
+import type { CrossValidationSummary, ValidationPlan } from './cross-validation.ts';
 
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -47,8 +48,17 @@ export interface CandidateResult {
   readonly metrics: Readonly<Record<string, unknown>>;
   readonly score: number;
   readonly trainingMs: number;
-  /** S3 key of the fitted model's parameters. */
-  readonly modelKey: string;
+  /**
+   * S3 key of the fitted model's parameters: the chosen candidate's refit model, or a candidate
+   * fitted elsewhere (SageMaker's XGBoost). Cross-validated candidates have no single model.
+   */
+  readonly modelKey?: string;
+  /** Cross-validated candidates: the selection metric on every fold, its mean and spread. */
+  readonly crossValidation?: CrossValidationSummary;
+  /** The chosen candidate: rows its registered model was fitted on (all rows after the refit). */
+  readonly trainingRows?: number;
+  /** The chosen candidate: how long the refit on all rows took. */
+  readonly refitMs?: number;
 }
 
 export interface StepTiming {
@@ -76,6 +86,8 @@ export interface JobRecord {
     readonly datasetVersion: number;
     readonly task: 'classification' | 'regression';
     readonly metric: string;
+    /** How candidates were compared: k-fold cross-validation (small data) or the hold-out split. */
+    readonly selection?: ValidationPlan;
   };
   readonly featureSetId?: string;
   readonly featureSetReused?: boolean;

@@ -5,12 +5,42 @@ import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 // The request body is shared with the workflow (executions started by hand), so it lives in core.
 export { createTrainingJobBodySchema, toTrainingRequest } from '#core/training/training-request.ts';
 
+const selectionSchema = z
+  .union([
+    z.object({ kind: z.literal('cross-validation'), folds: z.int(), repeats: z.int() }),
+    z.object({ kind: z.literal('hold-out') }),
+  ])
+  .describe(
+    'How candidates were compared: stratified k-fold cross-validation below 20,000 rows (repeated 3 times below 1,000), the hold-out split above.',
+  );
+
+const crossValidationSchema = z
+  .object({
+    folds: z.int(),
+    repeats: z.int(),
+    scores: z.array(z.number()).describe('The selection metric on each fold, repeat by repeat.'),
+    mean: z.number(),
+    std: z.number().describe('Sample standard deviation of the fold scores.'),
+    standardError: z.number().describe('std / √(folds × repeats): the near-tie tolerance of selection.'),
+    rounds: z
+      .array(z.int())
+      .optional()
+      .describe('Gradient boosting: rounds early stopping kept on each fold.'),
+  })
+  .describe("The candidate's cross-validated scores (small data); `score` is their mean.");
+
 const candidateSchema = z.object({
   algorithm: z.string(),
   hyperParameters: z.record(z.string(), z.number()),
   metrics: z.record(z.string(), z.unknown()),
   score: z.number(),
   trainingMs: z.number(),
+  crossValidation: crossValidationSchema.optional(),
+  trainingRows: z
+    .int()
+    .optional()
+    .describe('Chosen candidate: the rows its registered model was fitted on (all of them after the refit).'),
+  refitMs: z.number().optional().describe('Chosen candidate: the refit on all rows.'),
 });
 
 export const trainingJobSchema = z
@@ -30,7 +60,14 @@ export const trainingJobSchema = z
       z.string(),
       z.object({ startedAt: z.string(), finishedAt: z.string().optional(), ms: z.number().optional() }),
     ),
-    resolved: z.object({ datasetVersion: z.int(), task: z.string(), metric: z.string() }).optional(),
+    resolved: z
+      .object({
+        datasetVersion: z.int(),
+        task: z.string(),
+        metric: z.string(),
+        selection: selectionSchema.optional(),
+      })
+      .optional(),
     featureSetId: z.string().optional(),
     featureSetReused: z.boolean().optional(),
     candidates: z.array(candidateSchema).optional(),

@@ -113,7 +113,11 @@ describe('training workflow steps', () => {
       ['petal_length_cm', 'numeric'],
       ['petal_width_cm', 'numeric'],
     ]);
-    expect(version?.metadata.trainingRows).toBe(120);
+    // Cross-validated on every row (150 < 20,000), then refit on all of them.
+    expect(job?.resolved?.selection).toEqual({ kind: 'cross-validation', folds: 5, repeats: 3 });
+    expect(job?.candidates?.every((c) => c.crossValidation?.scores.length === 15)).toBe(true);
+    expect(job?.chosen?.trainingRows).toBe(150);
+    expect(version?.metadata.trainingRows).toBe(150);
     expect(version?.signature.inputs.map((i) => i.name)).toEqual([
       'sepal_length_cm',
       'sepal_width_cm',

@@ -1,11 +1,13 @@
 /**
- * Step 2, features: the feature set (the fitted pipeline and the train and validation matrices),
+ * Step 2, features: the feature set (the fitted pipeline and the train and validation matrices,
+ * missing numeric values kept as NaN: see missing-values.ts),
  * fitted and saved, or reused when an earlier job made the same one. Its id is a hash of everything
  * that decides its content, so equal settings on the same dataset version give the same id.
  */
 import { createHash } from 'node:crypto';
 import { fitFeaturePipeline, transformRows } from '../feature-transform.ts';
 import type { JobRecord } from '../jobs.ts';
+import { keepingMissing } from '../missing-values.ts';
 import {
   activeJob,
   beginStep,
@@ -44,7 +46,9 @@ async function saveFeatureSet(
   deps: StepDeps,
 ): Promise<void> {
   const pipeline = fitFeaturePipeline(prepared.columns, prepared.train, maxCategories);
-  const matrix = (rows: readonly number[]) => transformRows(pipeline, requestRows(prepared, rows));
+  // Missing numbers stay NaN in the stored matrices: trees learn from them, linear models impute.
+  const kept = keepingMissing(pipeline);
+  const matrix = (rows: readonly number[]) => transformRows(kept, requestRows(prepared, rows));
   const target = (rows: readonly number[]) =>
     Float64Array.from(rows.map((row) => prepared.y[row] ?? Number.NaN));
   await deps.store.put(runKeys.featurePipeline(featureSetId), jsonCodec.encode(pipeline));

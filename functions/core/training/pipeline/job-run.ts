@@ -15,7 +15,7 @@ import type { DatasetSource, FeatureSetRepository, WorkingStore } from './ports.
 import type { PreparedData } from './prepared-data.ts';
 
 /** Bump when a change to preprocessing or features would make stored feature sets wrong. */
-export const FEATURE_CODE_VERSION = 'features-1';
+export const FEATURE_CODE_VERSION = 'features-2';
 
 export interface StepDeps {
   readonly jobs: JobRepository;
@@ -36,6 +36,8 @@ export class JobNotActiveError extends Error {
 export const runKeys = {
   prepared: (jobId: string) => `jobs/${jobId}/prepared.json`,
   candidate: (jobId: string, index: number) => `jobs/${jobId}/candidates/${index}.json`,
+  /** The chosen candidate refit on every training row. */
+  refit: (jobId: string) => `jobs/${jobId}/refit-model.json`,
   model: (jobId: string) => `jobs/${jobId}/model.onnx`,
   featurePipeline: (featureSetId: string) => `feature-sets/${featureSetId}/pipeline.json`,
   featureData: (featureSetId: string) => `feature-sets/${featureSetId}/data.bin`,

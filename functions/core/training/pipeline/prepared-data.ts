@@ -3,6 +3,7 @@
  * columns (raw text, rows with a target only), the target encoded, the columns dropped and why, and
  * the deterministic train/validation split (row indices into the kept rows).
  */
+import type { ValidationPlan } from '../cross-validation.ts';
 import { numericValue } from '../feature-transform.ts';
 import type { Metric } from '../metrics.ts';
 import type { Task } from '../trainers/trainer.ts';
@@ -27,8 +28,11 @@ export interface PreparedData {
   /** Regression: the value; classification: the class index. */
   readonly y: readonly number[];
   readonly classes?: readonly (string | number)[];
+  /** Cross-validation: every row (validation empty); hold-out: the split's two parts. */
   readonly train: readonly number[];
   readonly validation: readonly number[];
+  /** How the candidates are compared (`cross-validation.ts`); absent in data prepared before it. */
+  readonly selection?: ValidationPlan;
 }
 
 /**

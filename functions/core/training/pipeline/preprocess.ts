@@ -5,6 +5,7 @@
  * target with a single value).
  */
 import { UnprocessableError } from '../../errors.ts';
+import { validationPlanFor } from '../cross-validation.ts';
 import { isMissingValue } from '../feature-transform.ts';
 import { newJobRecord, type TrainingRequest } from '../jobs.ts';
 import { defaultMetric, type Metric, metricsFor } from '../metrics.ts';
@@ -180,11 +181,16 @@ export async function preprocess(event: PreprocessEvent, deps: StepDeps): Promis
       : encodeValues(targetText, kept, request.target);
   const { columns, dropped } = featureColumns(dataset, request.target, kept);
 
-  const split = holdOutSplit(
-    { rows: y.length, y: Float64Array.from(y), ...(classes ? { classes } : {}) },
-    request.validation.holdoutFraction,
-    { seed: request.validation.seed },
-  );
+  // Small data is cross-validated on every row; large data keeps the hold-out split.
+  const selection = validationPlanFor(y.length, classes?.length ?? 0);
+  const split =
+    selection.kind === 'cross-validation'
+      ? { train: Int32Array.from(y, (_, row) => row), validation: new Int32Array(0) }
+      : holdOutSplit(
+          { rows: y.length, y: Float64Array.from(y), ...(classes ? { classes } : {}) },
+          request.validation.holdoutFraction,
+          { seed: request.validation.seed },
+        );
   const prepared: PreparedData = {
     task,
     metric,
@@ -195,8 +201,9 @@ export async function preprocess(event: PreprocessEvent, deps: StepDeps): Promis
     ...(classes ? { classes } : {}),
     train: Array.from(split.train),
     validation: Array.from(split.validation),
+    selection,
   };
   await deps.store.put(runKeys.prepared(jobId), jsonCodec.encode(prepared));
-  await endStep(job, 'preprocess', 15, { resolved: { datasetVersion, task, metric } }, deps);
+  await endStep(job, 'preprocess', 15, { resolved: { datasetVersion, task, metric, selection } }, deps);
   return { jobId, preparedKey: runKeys.prepared(jobId) };
 }

@@ -98,8 +98,10 @@ async function registerNewVersion(
         target: job.request.target,
         task: job.resolved?.task,
         metric: job.resolved?.metric,
-        trainingRows: prepared.train.length,
+        // The rows the registered model was fitted on: all of them after the refit.
+        trainingRows: chosen.trainingRows ?? prepared.train.length,
         validationRows: prepared.validation.length,
+        ...(job.resolved?.selection ? { selection: job.resolved.selection } : {}),
         droppedColumns: prepared.dropped,
         driftBaseline: driftBaselineOf(prepared, pipeline),
       },

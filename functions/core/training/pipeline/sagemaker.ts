@@ -12,12 +12,12 @@ import type { CandidateResult } from '../jobs.ts';
 import { defaultMetric, type Metric, scoreFor } from '../metrics.ts';
 import { encodeModel } from '../model-codec.ts';
 import type { TreeEnsembleModel } from '../model-contracts.ts';
+import { candidateMetrics } from '../model-selection.ts';
 import { predictRaw, type Task } from '../trainers/trainer.ts';
 import { convertXgboostModel } from '../xgboost/convert.ts';
 import { fileFromModelArchive } from '../xgboost/model-archive.ts';
 import { activeJob, beginStep, endStep, loadFeatureSet, reportProgress, type StepDeps } from './job-run.ts';
 import { sageMakerKeys } from './sagemaker-keys.ts';
-import { candidateMetrics } from './train.ts';
 
 export interface SageMakerDeps extends StepDeps {
   /** The datasets bucket: the step's store writes there, and SageMaker reads and writes there. */

@@ -1,15 +1,21 @@
 /**
- * Step 4, select: the best candidate by the job's metric, exported with its preprocessing as one
- * ONNX graph, and checked in the serving runtime: the graph must answer as the TypeScript model does
- * on the validation rows, sent as a prediction request would send them (with the columns
- * preprocessing dropped, which the model accepts and ignores).
+ * Step 4, select: the candidate to register (the best score, near-ties to the simpler model:
+ * model-selection.ts), refit on every training row, exported with its preprocessing as one ONNX
+ * graph, and checked in the serving runtime: the graph must answer as the TypeScript model does on
+ * raw rows sent as a prediction request would send them (every row when cross-validated, the
+ * validation rows otherwise), missing values included, and with the columns preprocessing dropped,
+ * which the model accepts and ignores.
  */
 import { NotFoundError, UnprocessableError } from '../../errors.ts';
 import type { CandidateResult } from '../jobs.ts';
-import { isBetter, type Metric } from '../metrics.ts';
-import { decodeModel } from '../model-codec.ts';
+import type { Metric } from '../metrics.ts';
+import { pipelineFor } from '../missing-values.ts';
+import { decodeModel, encodeModel } from '../model-codec.ts';
+import type { FittedModel } from '../model-contracts.ts';
+import { chooseCandidate, crossValidates, refitChosen, TrainerInputs } from '../model-selection.ts';
 import { exportPipelineToOnnx } from '../onnx-export/export-pipeline.ts';
-import { predictRaw, type RawPrediction } from '../trainers/trainer.ts';
+import { trainerFor } from '../trainers/index.ts';
+import { predictRaw, type RawPrediction, type Task } from '../trainers/trainer.ts';
 import {
   activeJob,
   beginStep,
@@ -29,17 +35,6 @@ export const PARITY_TOLERANCE = 1e-5;
 
 export interface SelectDeps extends StepDeps {
   readonly runtime: ServingRuntime;
-}
-
-/** The candidate with the best score (the first of equals). */
-export function bestCandidate(
-  candidates: readonly CandidateResult[],
-  metric: Metric,
-): CandidateResult | undefined {
-  let best: CandidateResult | undefined;
-  for (const candidate of candidates)
-    if (best === undefined || isBetter(metric, candidate.score, best.score)) best = candidate;
-  return best;
 }
 
 /**
@@ -72,26 +67,56 @@ export function parityGap(
 export async function selectModel(state: StepState, deps: SelectDeps): Promise<StepState> {
   let job = await beginStep(await activeJob(state.jobId, deps), 'select', 86, deps);
   const metric = (job.resolved?.metric ?? 'accuracy') as Metric;
-  const best = bestCandidate(job.candidates ?? [], metric);
+  const best = chooseCandidate(metric, job.candidates ?? []);
   if (best === undefined) throw new UnprocessableError('No candidate could be trained.');
   const featureSetId = state.featureSetId ?? job.featureSetId ?? '';
-  const { pipeline, validation } = await loadFeatureSet(featureSetId, deps);
+  const inputs = new TrainerInputs(await loadFeatureSet(featureSetId, deps));
   const prepared = await loadPrepared(job.jobId, deps);
   const ignored = prepared.dropped.map((d) => d.column);
-  const modelBytes = await deps.store.get(best.modelKey);
-  if (modelBytes === undefined) throw new NotFoundError('The chosen model is missing from storage.');
-  const model = decodeModel(new TextDecoder().decode(modelBytes));
-  const onnx = exportPipelineToOnnx(pipeline, model, {
+  const task = (job.resolved?.task ?? 'classification') as Task;
+
+  let model: FittedModel;
+  let chosen: CandidateResult;
+  let parity: { x: Float64Array; rows: number; requestRows: readonly number[] };
+  if (best.modelKey !== undefined) {
+    // Trained elsewhere (SageMaker's XGBoost, on the hold-out's train rows): exported as it is.
+    const modelBytes = await deps.store.get(best.modelKey);
+    if (modelBytes === undefined) throw new NotFoundError('The chosen model is missing from storage.');
+    model = decodeModel(new TextDecoder().decode(modelBytes));
+    const { validation } = inputs.data;
+    chosen = { ...best, trainingRows: prepared.train.length };
+    parity = { x: validation.x, rows: validation.rows, requestRows: prepared.validation };
+  } else {
+    const trainer = trainerFor(best.algorithm, task);
+    const refitted = await refitChosen(trainer, best, inputs, { seed: job.request.validation.seed });
+    model = refitted.model;
+    const modelKey = runKeys.refit(job.jobId);
+    await deps.store.put(modelKey, new TextEncoder().encode(encodeModel(model)));
+    chosen = {
+      ...best,
+      hyperParameters: model.hyperParameters,
+      modelKey,
+      trainingRows: refitted.rows.rows,
+      refitMs: refitted.ms,
+    };
+    // The refit model against its graph: on every row when cross-validated, else on the hold-out rows.
+    const seen = inputs.for(trainer.algorithm);
+    parity = crossValidates(inputs.data)
+      ? { x: seen.train.x, rows: seen.train.rows, requestRows: prepared.train }
+      : { x: seen.validation.x, rows: seen.validation.rows, requestRows: prepared.validation };
+  }
+  // Trees get missing values as NaN and route them themselves; linear models get them imputed.
+  const onnx = exportPipelineToOnnx(pipelineFor(model, inputs.data.pipeline), model, {
     modelName: job.request.modelName,
     targetName: job.request.target,
     producerVersion: FEATURE_CODE_VERSION,
     ignoredInputs: ignored,
   });
 
-  const expected = predictRaw(model, validation.x, validation.rows);
+  const expected = predictRaw(model, parity.x, parity.rows);
   // Sent as full rows (the dropped columns too, as null): the served model must take what its data had.
   const dropped = Object.fromEntries(ignored.map((column) => [column, null]));
-  const asSent = requestRows(prepared, prepared.validation);
+  const asSent = requestRows(prepared, parity.requestRows);
   const rows = ignored.length === 0 ? asSent : asSent.map((row) => ({ ...row, ...dropped }));
   const served = await deps.runtime.predict(onnx, rows);
   const worst = parityGap(expected, served);
@@ -101,6 +126,6 @@ export async function selectModel(state: StepState, deps: SelectDeps): Promise<S
     );
   }
   await deps.store.put(runKeys.model(job.jobId), onnx);
-  job = await endStep(job, 'select', 92, { chosen: best }, deps);
+  job = await endStep(job, 'select', 92, { chosen }, deps);
   return { jobId: job.jobId, featureSetId, modelKey: runKeys.model(job.jobId) };
 }

@@ -141,10 +141,21 @@ export function toRegressionTree(tree: BinnedTree, mapper: BinMapper): Regressio
  * @example
  * const { model, rounds, stoppedEarly } = await fitGradientBoosting(matrix, { maxLeaves: 15 }, { seed: 7 });
  */
+export interface BoostingOptions extends TrainOptions {
+  /**
+   * Rows to early-stop on instead of a split carved from `data` (cross-validation's fold: every
+   * row of `data` is fitted). Early stopping then runs with `earlyStoppingRounds` even when
+   * `validationFraction` is 0.
+   */
+  readonly evaluation?: TrainingMatrix;
+  /** Keep every round trained, not only those up to the best validation loss (cross-validation). */
+  readonly keepTrainedRounds?: boolean;
+}
+
 export async function fitGradientBoosting(
   data: TrainingMatrix,
   hyperParameters: HyperParameters,
-  options: TrainOptions,
+  options: BoostingOptions,
 ): Promise<GradientBoostingFit> {
   const resolved = resolveHyperParameters(HYPER_PARAMETERS, hyperParameters);
   const learningRate = resolved.learningRate as number;
@@ -164,8 +175,14 @@ export async function fitGradientBoosting(
   const binningSeed = seeder.nextUint32();
   const random = new Random(seeder.nextUint32());
 
-  const early = validationFraction > 0 && earlyStoppingRounds > 0 && canHoldOut(data, task, classCount);
-  const split: Split = early
+  const evaluation = options.evaluation;
+  const carved =
+    evaluation === undefined &&
+    validationFraction > 0 &&
+    earlyStoppingRounds > 0 &&
+    canHoldOut(data, task, classCount);
+  const early = carved || (evaluation !== undefined && evaluation.rows > 0 && earlyStoppingRounds > 0);
+  const split: Split = carved
     ? holdOutSplit(data, validationFraction, { seed: splitSeed, stratify: task === 'classification' })
     : { train: range(data.rows), validation: new Int32Array(0) };
 
@@ -174,9 +191,12 @@ export async function fitGradientBoosting(
     seed: binningSeed,
   });
   const trainBins = binRows(mapper, data.x, split.train);
-  const validationBins = binRows(mapper, data.x, split.validation);
+  const validationBins =
+    evaluation === undefined
+      ? binRows(mapper, data.x, split.validation)
+      : binRows(mapper, evaluation.x, range(evaluation.rows));
   const yTrain = gather(data.y, split.train);
-  const yValidation = gather(data.y, split.validation);
+  const yValidation = evaluation === undefined ? gather(data.y, split.validation) : evaluation.y;
   const n = yTrain.length;
   const nValidation = yValidation.length;
   await checkpoint(0);
@@ -281,7 +301,8 @@ export async function fitGradientBoosting(
     }
   }
 
-  const kept = trees.slice(0, bestRounds * outputs).map((tree) => toRegressionTree(tree, mapper));
+  const keptRounds = options.keepTrainedRounds ? roundsTrained : bestRounds;
+  const kept = trees.slice(0, keptRounds * outputs).map((tree) => toRegressionTree(tree, mapper));
   await checkpoint(1);
   const model: TreeEnsembleModel = {
     kind: 'trees',
@@ -293,7 +314,7 @@ export async function fitGradientBoosting(
     baseScores,
     width: cols,
     ...(task === 'classification' ? { classes: data.classes ?? [] } : {}),
-    hyperParameters: { ...resolved, rounds: bestRounds },
+    hyperParameters: { ...resolved, rounds: keptRounds },
   };
   return {
     model,

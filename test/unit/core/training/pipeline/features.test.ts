@@ -2,27 +2,44 @@ import { describe, expect, it } from 'vitest';
 import { features } from '../../../../../functions/core/training/pipeline/features.ts';
 import { loadFeatureSet } from '../../../../../functions/core/training/pipeline/job-run.ts';
 import { preprocess } from '../../../../../functions/core/training/pipeline/preprocess.ts';
-import { createJob, stepDepsWith } from '../../../../support/training-run.ts';
+import { createJob, datasetOf, stepDepsWith } from '../../../../support/training-run.ts';
 
 describe('features step', () => {
-  it('fits the pipeline on the train rows and saves both matrices', async () => {
+  it('fits the pipeline on every row of a cross-validated job and saves the matrix', async () => {
     const deps = stepDepsWith();
     const jobId = await createJob(deps);
     const state = await features(await preprocess({ jobId }, deps), deps);
 
-    expect(state.trainRows).toBe(30);
+    // 40 rows: cross-validated, so the feature set holds every row and no hold-out.
+    expect(state.trainRows).toBe(40);
     const set = await loadFeatureSet(state.featureSetId ?? '', deps);
     // x (numeric) + colour (blue, red, unknown).
     expect(set.pipeline.width).toBe(4);
     expect(set.pipeline.features.map((f) => f.kind)).toEqual(['numeric', 'categorical']);
-    expect(set.train).toMatchObject({ rows: 30, cols: 4, classes: ['no', 'yes'] });
-    expect(set.validation.x).toHaveLength(10 * 4);
+    expect(set.train).toMatchObject({ rows: 40, cols: 4, classes: ['no', 'yes'] });
+    expect(set.validation.x).toHaveLength(0);
     expect(deps.jobs.rows.get(jobId)).toMatchObject({
       step: 'features',
       progress: 25,
       featureSetId: state.featureSetId,
       featureSetReused: false,
     });
+  });
+
+  it('keeps a missing number as NaN in the matrix, for trees to route (linear models impute it)', async () => {
+    const x = Array.from({ length: 40 }, (_, i) => (i % 5 === 0 ? null : String(i)));
+    const colour = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 'red' : 'blue'));
+    const y = Array.from({ length: 40 }, (_, i) => (i >= 20 ? 'yes' : 'no'));
+    const deps = stepDepsWith(
+      datasetOf({ x, colour, y }, { x: 'integer', colour: 'categorical', y: 'categorical' }),
+    );
+    const jobId = await createJob(deps);
+    const state = await features(await preprocess({ jobId }, deps), deps);
+
+    const set = await loadFeatureSet(state.featureSetId ?? '', deps);
+    const column = Array.from({ length: 40 }, (_, row) => set.train.x[row * 4] as number);
+    expect(column.map((v, row) => Number.isNaN(v) === (row % 5 === 0))).toEqual(new Array(40).fill(true));
+    expect(set.pipeline.features[0]).toMatchObject({ kind: 'numeric', fill: 20 });
   });
 
   it('reuses the feature set an earlier job with the same settings made', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../../../support/training-run.ts';
 
 describe('preprocess step', () => {
-  it('resolves the task and metric, splits the rows, and records the step on the job', async () => {
+  it('resolves the task and metric, chooses cross-validation for small data, and records the step on the job', async () => {
     const deps = stepDepsWith(separableDataset(40));
     const jobId = await createJob(deps);
 
@@ -21,8 +21,10 @@ describe('preprocess step', () => {
     expect(state).toEqual({ jobId, preparedKey: `jobs/${jobId}/prepared.json` });
     const prepared = await loadPrepared(jobId, deps);
     expect(prepared).toMatchObject({ task: 'classification', metric: 'accuracy', classes: ['no', 'yes'] });
-    expect(prepared.train.length + prepared.validation.length).toBe(40);
-    expect(prepared.validation).toHaveLength(10);
+    // Under 20,000 rows: every row is cross-validated, none held out.
+    expect(prepared.train).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(prepared.validation).toHaveLength(0);
+    expect(prepared.selection).toEqual({ kind: 'cross-validation', folds: 5, repeats: 3 });
     expect(prepared.columns.map((c) => [c.name, c.kind])).toEqual([
       ['x', 'numeric'],
       ['colour', 'categorical'],
@@ -31,7 +33,12 @@ describe('preprocess step', () => {
       status: 'RUNNING',
       step: 'preprocess',
       progress: 15,
-      resolved: { datasetVersion: 1, task: 'classification', metric: 'accuracy' },
+      resolved: {
+        datasetVersion: 1,
+        task: 'classification',
+        metric: 'accuracy',
+        selection: { kind: 'cross-validation', folds: 5, repeats: 3 },
+      },
       stepTimings: { preprocess: { ms: 0 } },
     });
   });

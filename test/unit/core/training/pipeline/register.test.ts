@@ -32,7 +32,13 @@ describe('register step', () => {
     });
     const version = await deps.versions.get('model', 1);
     expect(version?.metrics).toEqual(job?.chosen?.metrics);
-    expect(version?.metadata).toMatchObject({ target: 'y', trainingRows: 30, validationRows: 10 });
+    // Refit on all 40 rows after cross-validated selection.
+    expect(version?.metadata).toMatchObject({
+      target: 'y',
+      trainingRows: 40,
+      validationRows: 0,
+      selection: { kind: 'cross-validation', folds: 5, repeats: 3 },
+    });
     expect(
       (version?.metadata.driftBaseline as { column: string }[] | undefined)?.map((b) => b.column),
     ).toEqual(['x', 'colour']);

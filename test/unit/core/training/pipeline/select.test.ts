@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { onnxServingRuntime } from '../../../../../functions/adapters/onnxruntime/serving-runtime.ts';
 import { prepareForServing } from '../../../../../functions/core/inference/onnx-graph.ts';
-import type { CandidateResult } from '../../../../../functions/core/training/jobs.ts';
+import { imputeMissing } from '../../../../../functions/core/training/missing-values.ts';
+import { decodeModel } from '../../../../../functions/core/training/model-codec.ts';
+import { chooseCandidate } from '../../../../../functions/core/training/model-selection.ts';
 import { features } from '../../../../../functions/core/training/pipeline/features.ts';
+import { loadFeatureSet } from '../../../../../functions/core/training/pipeline/job-run.ts';
 import type { ServingRuntime } from '../../../../../functions/core/training/pipeline/ports.ts';
 import { preprocess } from '../../../../../functions/core/training/pipeline/preprocess.ts';
-import { bestCandidate, selectModel } from '../../../../../functions/core/training/pipeline/select.ts';
+import { selectModel } from '../../../../../functions/core/training/pipeline/select.ts';
 import { train } from '../../../../../functions/core/training/pipeline/train.ts';
+import { logisticRegressionTrainer } from '../../../../../functions/core/training/trainers/logistic-regression.ts';
 import {
   createJob,
   separableDataset,
@@ -19,6 +23,12 @@ const request = trainingRequest({
   hyperParameters: { 'logistic-regression': [{ C: 0.01 }, { C: 1 }] },
 });
 
+/** Every row of the feature set as a linear model learns from it (missing values imputed). */
+async function allRowsOf(deps: ReturnType<typeof stepDepsWith>, featureSetId: string) {
+  const { pipeline, train } = await loadFeatureSet(featureSetId, deps);
+  return imputeMissing(train, pipeline);
+}
+
 async function trainedJob() {
   const deps = stepDepsWith();
   const jobId = await createJob(deps, request);
@@ -27,14 +37,30 @@ async function trainedJob() {
 }
 
 describe('select step', () => {
-  it('exports the best candidate once the served graph answers as the trained model does', async () => {
+  it('refits the chosen candidate on every row and exports it once the served graph answers as it does', async () => {
     const { deps, jobId, state } = await trainedJob();
 
     const next = await selectModel(state, { ...deps, runtime: onnxServingRuntime });
 
     const job = deps.jobs.rows.get(jobId);
     expect(next).toEqual({ jobId, featureSetId: state.featureSetId, modelKey: `jobs/${jobId}/model.onnx` });
-    expect(job?.chosen).toEqual(bestCandidate(job?.candidates ?? [], 'accuracy'));
+    const best = chooseCandidate('accuracy', job?.candidates ?? []);
+    expect(job?.chosen).toMatchObject({
+      algorithm: best?.algorithm,
+      score: best?.score,
+      crossValidation: best?.crossValidation,
+      trainingRows: 40,
+      modelKey: `jobs/${jobId}/refit-model.json`,
+    });
+    const refit = decodeModel(
+      new TextDecoder().decode(deps.store.objects.get(`jobs/${jobId}/refit-model.json`)),
+    );
+    const direct = await logisticRegressionTrainer.train(
+      await allRowsOf(deps, state.featureSetId ?? ''),
+      { C: best?.hyperParameters.C ?? 0 },
+      { seed: 7 },
+    );
+    expect(refit).toEqual(direct);
     expect(deps.store.objects.get(`jobs/${jobId}/model.onnx`)?.byteLength).toBeGreaterThan(0);
     expect(job).toMatchObject({ step: 'select', progress: 92 });
   });
@@ -81,20 +107,5 @@ describe('select step', () => {
       /The exported model differs from the trained one/,
     );
     expect(deps.store.objects.has(`jobs/${jobId}/model.onnx`)).toBe(false);
-  });
-
-  it('keeps the first of equally scored candidates and reads lower as better for error metrics', () => {
-    const candidate = (score: number, algorithm: string): CandidateResult => ({
-      algorithm,
-      hyperParameters: {},
-      metrics: {},
-      score,
-      trainingMs: 1,
-      modelKey: algorithm,
-    });
-    const candidates = [candidate(0.5, 'a'), candidate(0.9, 'b'), candidate(0.9, 'c')];
-    expect(bestCandidate(candidates, 'accuracy')?.algorithm).toBe('b');
-    expect(bestCandidate(candidates, 'rmse')?.algorithm).toBe('a');
-    expect(bestCandidate([], 'accuracy')).toBeUndefined();
   });
 });
