@@ -42,17 +42,18 @@ async function trainJob(body: Record<string, unknown>) {
 const irisCsv = readFileSync(new URL('../../data/public/iris.csv', import.meta.url), 'utf8');
 
 /**
- * 400 rows: `label` is yes inside 0.3 < x < 0.7, no outside, and no where x is missing (every 4th
- * row). Median imputation would put a missing x at about 0.5, inside the band: yes. A tree that
- * learns the missing direction answers no.
+ * 400 rows: x is 0–4 (or missing, every 10th row), `label` is yes for 1 ≤ x ≤ 3 and no otherwise,
+ * and no where x is missing. The median of x is 2, a value 80 "yes" rows hold: imputed, the 40
+ * missing rows sit among them and a missing x predicts yes. A tree that learns where missing values
+ * go keeps them apart and answers no.
  */
 function bandWithGaps(): string {
   const lines = ['x,z,label'];
   for (let i = 0; i < 400; i += 1) {
-    const x = ((i * 37) % 400) / 400;
     const z = ((i * 7919) % 97) / 97;
-    if (i % 4 === 0) lines.push(`,${z},no`);
-    else lines.push(`${x},${z},${x > 0.3 && x < 0.7 ? 'yes' : 'no'}`);
+    const x = i % 5;
+    if (i % 10 === 0) lines.push(`,${z},no`);
+    else lines.push(`${x},${z},${x >= 1 && x <= 3 ? 'yes' : 'no'}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -106,8 +107,8 @@ describe('model selection through the local API', () => {
       body: {
         instances: [
           { x: null, z: 0.5 },
-          { x: 0.5, z: 0.5 },
-          { x: 0.1, z: null },
+          { x: 2, z: 0.5 },
+          { x: 0, z: null },
         ],
       },
     });
