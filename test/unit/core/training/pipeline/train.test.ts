@@ -58,7 +58,9 @@ describe('train step', () => {
     expect(job?.resolved?.selection).toEqual({ kind: 'hold-out' });
     const [candidate] = job?.candidates ?? [];
     expect(candidate?.crossValidation).toBeUndefined();
-    expect((candidate?.metrics.confusion_matrix as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(5_000);
+    expect(
+      ((candidate?.metrics.confusion_matrix ?? []) as number[][]).flat().reduce((a, b) => a + b, 0),
+    ).toBe(5_000);
   });
 
   it('tries every algorithm that does the task when the request names none', async () => {
