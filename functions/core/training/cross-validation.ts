@@ -147,7 +147,7 @@ export interface CrossValidationSummary {
   readonly std: number;
   /** `std / √n`: how far the mean may move with other folds; the tie-break's tolerance. */
   readonly standardError: number;
-  /** Boosting rounds each fold's model kept (gradient boosting). */
+  /** Gradient boosting: the rounds each fold was scored with (one count for all folds). */
   readonly rounds?: readonly number[];
 }
 

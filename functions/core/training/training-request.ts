@@ -46,7 +46,9 @@ export const createTrainingJobBodySchema = z
         seed: z.int().nonnegative().default(42),
       })
       .default({ holdoutFraction: 0.2, seed: 42 })
-      .describe('A deterministic hold-out split, stratified for classification.'),
+      .describe(
+        'The seed shuffles the stratified cross-validation folds (under 20,000 rows) or the hold-out split of holdoutFraction (from 20,000 rows on).',
+      ),
     hyperParameters: withinBytes(
       boundedRecord(
         z.string().min(1).max(gridLimits.maxKeyLength),

@@ -25,7 +25,9 @@ const crossValidationSchema = z
     rounds: z
       .array(z.int())
       .optional()
-      .describe('Gradient boosting: rounds early stopping kept on each fold.'),
+      .describe(
+        'Gradient boosting: the rounds each fold was scored with (one count for all: the lowest mean validation loss).',
+      ),
   })
   .describe("The candidate's cross-validated scores (small data); `score` is their mean.");
 
