@@ -1441,6 +1441,16 @@ export interface components {
                 datasetVersion: number;
                 task: string;
                 metric: string;
+                /** @description How candidates were compared: stratified 5-fold cross-validation below 20,000 rows and 40,000 rows × classes (repeated 3 times below 1,000 rows), the hold-out split above. */
+                selection?: {
+                    /** @constant */
+                    kind: "cross-validation";
+                    folds: number;
+                    repeats: number;
+                } | {
+                    /** @constant */
+                    kind: "hold-out";
+                };
             };
             featureSetId?: string;
             featureSetReused?: boolean;
@@ -1454,6 +1464,24 @@ export interface components {
                 };
                 score: number;
                 trainingMs: number;
+                /** @description The candidate's cross-validated scores (small data); `score` is their mean. */
+                crossValidation?: {
+                    folds: number;
+                    repeats: number;
+                    /** @description The selection metric on each fold, repeat by repeat. */
+                    scores: number[];
+                    mean: number;
+                    /** @description Sample standard deviation of the fold scores. */
+                    std: number;
+                    /** @description std / √(folds × repeats): the near-tie tolerance of selection. */
+                    standardError: number;
+                    /** @description Gradient boosting: the rounds each fold was scored with (one count for all: the lowest mean validation loss). */
+                    rounds?: number[];
+                };
+                /** @description Chosen candidate: the rows its registered model was fitted on (all of them after the refit). */
+                trainingRows?: number;
+                /** @description Chosen candidate: the refit on all rows. */
+                refitMs?: number;
             }[];
             chosen?: {
                 algorithm: string;
@@ -1465,6 +1493,24 @@ export interface components {
                 };
                 score: number;
                 trainingMs: number;
+                /** @description The candidate's cross-validated scores (small data); `score` is their mean. */
+                crossValidation?: {
+                    folds: number;
+                    repeats: number;
+                    /** @description The selection metric on each fold, repeat by repeat. */
+                    scores: number[];
+                    mean: number;
+                    /** @description Sample standard deviation of the fold scores. */
+                    std: number;
+                    /** @description std / √(folds × repeats): the near-tie tolerance of selection. */
+                    standardError: number;
+                    /** @description Gradient boosting: the rounds each fold was scored with (one count for all: the lowest mean validation loss). */
+                    rounds?: number[];
+                };
+                /** @description Chosen candidate: the rows its registered model was fitted on (all of them after the refit). */
+                trainingRows?: number;
+                /** @description Chosen candidate: the refit on all rows. */
+                refitMs?: number;
             };
             registered?: {
                 model: string;
@@ -1809,7 +1855,7 @@ export interface components {
              */
             metric?: "accuracy" | "balanced_accuracy" | "precision_macro" | "recall_macro" | "f1_macro" | "roc_auc" | "log_loss" | "rmse" | "mae" | "r2";
             /**
-             * @description A deterministic hold-out split, stratified for classification.
+             * @description The seed shuffles the stratified cross-validation folds (under 20,000 rows) or the hold-out split of holdoutFraction (from 20,000 rows on).
              * @default {
              *       "holdoutFraction": 0.2,
              *       "seed": 42
