@@ -194,7 +194,11 @@ function describeCandidate(c: Pick<CandidateView, 'algorithm' | 'hyperParameters
 }
 
 async function uploadAndCommit(call: Call, name: string, csv: string): Promise<void> {
-  const created = await call('POST', '/v1/datasets', { name, format: 'csv' });
+  const created = await call('POST', '/v1/datasets', {
+    name,
+    format: 'csv',
+    sizeBytes: Buffer.byteLength(csv),
+  });
   expectStatus('POST /v1/datasets', created, 201);
   const put = await fetch(String(created.json.uploadUrl), { method: 'PUT', body: csv });
   if (put.status !== 200) throw new Error(`The upload answered ${put.status}: ${await put.text()}`);

@@ -17,7 +17,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function uploadDataset(name: string, csv: string): Promise<void> {
-  const started = await t.call('POST', '/v1/datasets', { token: alice, body: { name, format: 'csv' } });
+  const started = await t.call('POST', '/v1/datasets', {
+    token: alice,
+    body: { name, format: 'csv', sizeBytes: Buffer.byteLength(csv) },
+  });
   expect(started.status).toBe(201);
   const put = await fetch(started.json.uploadUrl, { method: 'PUT', body: csv });
   expect(put.status).toBe(200);
