@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbUsageRepository } from '../functions/adapters/dynamodb/usage-repository.ts';
 import type { Principal } from '../functions/core/auth/principal.ts';
 import { type PredictDeps, predict } from '../functions/core/inference/predict.ts';
+import { CaptureRecorder } from '../functions/core/monitoring/prediction-capture.ts';
 import { observePrediction } from '../functions/core/monitoring/prediction-observation.ts';
 import { UsageRecorder } from '../functions/core/monitoring/usage-recorder.ts';
 import type { UsageAggregate } from '../functions/core/monitoring/usage-records.ts';
@@ -45,6 +46,8 @@ const model = {
   ownerId: 'u1',
   aliases: { production: { routes: [{ version: 1, weight: 100 }] } },
 };
+/** The same model with capture on at the default rate. */
+const capturedModel = { ...model, capture: { sampleRate: 0.1, includeInputs: true } };
 const version = { modelName: 'iris', version: 1, status: 'approved', artifactKey: 'models/iris/1.onnx' };
 const answer = { predictions: [0], probabilities: [[0.98, 0.018, 0]], classLabels: [0, 1, 2] };
 const deps: PredictDeps = {
@@ -62,6 +65,10 @@ const deps: PredictDeps = {
   },
 };
 const instances = [[5.1, 3.5, 1.4, 0.2]];
+const capturedDeps: PredictDeps = {
+  ...deps,
+  models: { get: async () => capturedModel as unknown as ModelRecord },
+};
 
 const dataDir = await mkdtemp(join(tmpdir(), 'mlp-bench-usage-'));
 const emulators = await startEmulators({ dataDir, host: '127.0.0.1', dynamodbPort: 0, s3Port: 0 });
@@ -94,6 +101,16 @@ try {
     },
   };
 
+  let capturedBytes = 0;
+  const capture = new CaptureRecorder({
+    // Discards what it is given (after serializing it at flush, as the S3 writer does): this
+    // measures the request path's share, the sample draw and the buffering.
+    store: { put: async (_key, body) => void (capturedBytes += body.length) },
+    flushEveryRecords: 500,
+    flushIntervalMs: 10_000,
+    writerId: 'bench',
+  });
+
   const stats = await benchmark(
     [
       {
@@ -106,10 +123,20 @@ try {
         iterations: SETTINGS.iterations,
         call: () =>
           observePrediction(
-            sink,
-            principal,
-            'iris',
+            { usage: sink },
+            { principal, model: 'iris', requestId: 'r1', inputs: instances },
             (observer) => predict(principal, 'iris', {}, instances, deps, observer),
+            (r) => r.predictions.length,
+          ),
+      },
+      {
+        name: 'predictRecordedCaptured',
+        iterations: SETTINGS.iterations,
+        call: () =>
+          observePrediction(
+            { usage: sink, capture },
+            { principal, model: 'iris', requestId: 'r1', inputs: instances },
+            (observer) => predict(principal, 'iris', {}, instances, capturedDeps, observer),
             (r) => r.predictions.length,
           ),
       },
@@ -117,9 +144,13 @@ try {
     SETTINGS,
   );
   await recorder.flush();
+  await capture.flush();
   const bare = stats.predict;
   const recordedStats = stats.predictRecorded;
-  if (bare === undefined || recordedStats === undefined) throw new Error('missing variant');
+  const capturedStats = stats.predictRecordedCaptured;
+  if (bare === undefined || recordedStats === undefined || capturedStats === undefined) {
+    throw new Error('missing variant');
+  }
   const result = {
     machine: {
       cpuModel: cpus()[0]?.model.split(' ').slice(0, 2).join(' '),
@@ -133,6 +164,7 @@ try {
       notes: [
         'predict = the core prediction use case (version resolution, the runner, the answer) with in-memory reads and a runner that answers at once.',
         'predictRecorded = the same inside observePrediction with the container UsageRecorder; its flushes write to the DynamoDB emulator (same process) in the background.',
+        'predictRecordedCaptured = predictRecorded for a model with capture on (sampleRate 0.1): the sample draw and buffering on the request path; the records are serialized at flush and discarded.',
       ],
     },
     predictP50Us: round(bare.p50Us, 2),
@@ -141,6 +173,11 @@ try {
     recordedP99Us: round(recordedStats.p99Us, 2),
     addedP50Us: round(recordedStats.p50Us - bare.p50Us, 2),
     addedP99Us: round(recordedStats.p99Us - bare.p99Us, 2),
+    capturedP50Us: round(capturedStats.p50Us, 2),
+    capturedP99Us: round(capturedStats.p99Us, 2),
+    addedWithCaptureP50Us: round(capturedStats.p50Us - bare.p50Us, 2),
+    addedWithCaptureP99Us: round(capturedStats.p99Us - bare.p99Us, 2),
+    capturedBytes,
     requestsRecorded: recorded,
     // The timed loop resolves on microtasks, so a flush's socket I/O completes between runs and one
     // caller's minute merges into few writes; this says the flushes happened, not a rate.
@@ -153,7 +190,8 @@ try {
   );
   process.stdout.write(
     `usage recording: predict p50 ${result.predictP50Us} µs → recorded ${result.recordedP50Us} µs ` +
-      `(+${result.addedP50Us} µs at p50, target ≤ 20; +${result.addedP99Us} µs at p99) over ${result.requestsRecorded} recorded requests\n`,
+      `(+${result.addedP50Us} µs at p50, target ≤ 20; +${result.addedP99Us} µs at p99); with capture at 10 %: ` +
+      `+${result.addedWithCaptureP50Us} µs at p50, +${result.addedWithCaptureP99Us} µs at p99\n`,
   );
   dynamodb.destroy();
 } finally {

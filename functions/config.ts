@@ -88,6 +88,10 @@ export const environmentSchema = z.object({
   USAGE_FLUSH_EVERY_REQUESTS: z.coerce.number().int().positive().default(100),
   /** …or this long after the first unflushed one (ms). */
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** Captured predictions are written to S3 after this many sampled requests… */
+  CAPTURE_FLUSH_EVERY_RECORDS: z.coerce.number().int().positive().default(500),
+  /** …or this long after the first unwritten one (ms). */
+  CAPTURE_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
 
   /**
    * Signs pagination cursors (HMAC-SHA256): generated per deployment (a Secrets Manager secret on
@@ -142,6 +146,8 @@ export interface PlatformConfig {
     readonly orphanArtifactMinAgeSeconds: number;
     readonly usageFlushEveryRequests: number;
     readonly usageFlushIntervalMs: number;
+    readonly captureFlushEveryRecords: number;
+    readonly captureFlushIntervalMs: number;
   };
   readonly workflows: { readonly trainingStateMachineArn?: string };
   readonly pagination: { readonly cursorSigningKey?: string };
@@ -207,6 +213,8 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       orphanArtifactMinAgeSeconds: e.ORPHAN_ARTIFACT_MIN_AGE_SECONDS,
       usageFlushEveryRequests: e.USAGE_FLUSH_EVERY_REQUESTS,
       usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
+      captureFlushEveryRecords: e.CAPTURE_FLUSH_EVERY_RECORDS,
+      captureFlushIntervalMs: e.CAPTURE_FLUSH_INTERVAL_MS,
     },
     workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
     pagination: { cursorSigningKey: e.CURSOR_SIGNING_KEY },

@@ -1,12 +1,16 @@
 /**
- * The container's usage recorder: per-minute aggregates to the usage table, and the same batches as
- * CloudWatch metrics (EMF). Built once per container, so its buffer lives as long as the container.
+ * The container's usage recorder (per-minute aggregates to the usage table, and the same batches as
+ * CloudWatch metrics) and prediction capture (sampled predictions as JSON Lines under `captures/` in
+ * the models bucket). Built once per container, so their buffers live as long as the container.
  */
+import { randomUUID } from 'node:crypto';
 import { config } from '#config';
+import { CaptureRecorder } from '#core/monitoring/prediction-capture.ts';
 import { UsageRecorder } from '#core/monitoring/usage-recorder.ts';
 import { logger } from '#observability';
 import { documentClient } from './aws-clients.ts';
 import { EmfUsagePublisher } from './cloudwatch/usage-metrics.ts';
+import { modelsStore } from './dependencies.ts';
 import { DynamoDbUsageRepository } from './dynamodb/usage-repository.ts';
 
 const { tables, limits } = config();
@@ -20,3 +24,14 @@ export const usageRecorder = new UsageRecorder({
   flushIntervalMs: limits.usageFlushIntervalMs,
   onError: (error, dropped) => logger.warn('Usage not written yet', { error: error as Error, dropped }),
 });
+
+export const captureRecorder = new CaptureRecorder({
+  store: { put: async (key, body) => void (await modelsStore.put(key, body, 'application/x-ndjson')) },
+  flushEveryRecords: limits.captureFlushEveryRecords,
+  flushIntervalMs: limits.captureFlushIntervalMs,
+  writerId: randomUUID().slice(0, 8),
+  onError: (error, dropped) =>
+    logger.warn('Captured predictions not written yet', { error: error as Error, dropped }),
+});
+
+export const predictionSinks = { usage: usageRecorder, capture: captureRecorder };

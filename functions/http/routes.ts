@@ -782,7 +782,10 @@ export const routes = {
     },
     responses: { 200: { description: 'Predictions, one per row.', schema: predictionSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
+    grants: {
+      tables: { models: 'read', modelVersions: 'read' },
+      buckets: { models: { read: ['models/'], write: ['captures/'] } },
+    },
   }),
   mlflowInvocations: route({
     operationId: 'mlflowInvocations',
@@ -917,7 +920,10 @@ export const routes = {
     request: { params: v2ModelParamsSchema, body: v2InferRequestSchema, maxBodyBytes: 6 * 1024 * 1024 },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
+    grants: {
+      tables: { models: 'read', modelVersions: 'read' },
+      buckets: { models: { read: ['models/'], write: ['captures/'] } },
+    },
   }),
   v2ModelVersionInfer: route({
     operationId: 'v2ModelVersionInfer',
@@ -932,7 +938,10 @@ export const routes = {
     request: { params: v2VersionParamsSchema, body: v2InferRequestSchema, maxBodyBytes: 6 * 1024 * 1024 },
     responses: { 200: { description: 'See the Open Inference Protocol.', schema: v2InferResponseSchema } },
     function: { memoryMb: 2048, timeoutSeconds: 29, onnxRuntime: true },
-    grants: { tables: { models: 'read', modelVersions: 'read' }, buckets: { models: { read: ['models/'] } } },
+    grants: {
+      tables: { models: 'read', modelVersions: 'read' },
+      buckets: { models: { read: ['models/'], write: ['captures/'] } },
+    },
   }),
   getModelUsage: route({
     operationId: 'getModelUsage',

@@ -1,8 +1,11 @@
 /**
- * Prediction usage through the local API: predictions (v1 and v2) are counted in the container,
- * flushed to the usage table in the background and read back as time series per version.
+ * Prediction usage and capture through the local API: predictions (v1 and v2) are counted in the
+ * container, flushed to the usage table in the background and read back as time series per
+ * version; sampled predictions of models whose owner turned capture on land in S3 as JSON Lines.
  */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bucketDefinitions, localBucketName } from '../../infra/definitions/storage.ts';
 import { fixture } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
 
@@ -21,6 +24,7 @@ beforeAll(async () => {
       // Flushes as a busy container would, by count, and soon after the last request.
       USAGE_FLUSH_EVERY_REQUESTS: '100',
       USAGE_FLUSH_INTERVAL_MS: '200',
+      CAPTURE_FLUSH_INTERVAL_MS: '200',
     },
   });
   [alice, admin, bob] = await Promise.all([t.token('alice'), t.token('admin'), t.token('bob')]);
@@ -196,4 +200,110 @@ describe('usage across the platform', () => {
     ]);
     expect(report.topCallers).toEqual([expect.objectContaining({ callerName: 'alice', requests: 1208 })]);
   });
+});
+
+/** Every captured record under a prefix of the models bucket, with the keys of the objects. */
+async function captured(prefix: string) {
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: t.platform.endpoints.s3,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  const Bucket = localBucketName(bucketDefinitions.models);
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: prefix }));
+  const keys = (listed.Contents ?? []).map((o) => o.Key ?? '');
+  const records: any[] = [];
+  for (const Key of keys) {
+    const body = await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString();
+    for (const line of (body ?? '').split('\n').filter((l) => l.length > 0)) records.push(JSON.parse(line));
+  }
+  s3.destroy();
+  return { keys, records };
+}
+
+async function capturedUntil(prefix: string, count: number) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const result = await captured(prefix);
+    if (result.records.length >= count || Date.now() > deadline) return result;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const predictOnce = async (name: string) =>
+  (await t.call('POST', `/v1/models/${name}/predict`, { token: alice, body: { instances: [row] } })).status;
+
+describe('prediction capture', () => {
+  it('writes nothing while capture is off, then sampled predictions as JSON Lines in batches', async () => {
+    await modelWithVersions('capture-iris', 1);
+    for (let i = 0; i < 10; i += 1) expect(await predictOnce('capture-iris')).toBe(200);
+    // Longer than a flush interval: a capture that was going to be written would be by now.
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await captured('captures/capture-iris/')).keys).toEqual([]);
+
+    expect(
+      (await t.call('PATCH', '/v1/models/capture-iris', { token: bob, body: { capture: { sampleRate: 1 } } }))
+        .status,
+    ).toBe(404);
+    const defaults = await t.call('PATCH', '/v1/models/capture-iris', {
+      token: alice,
+      body: { capture: {} },
+    });
+    expect(defaults.json.capture).toEqual({ sampleRate: 0.1, includeInputs: true });
+    const on = await t.call('PATCH', '/v1/models/capture-iris', {
+      token: alice,
+      body: { capture: { sampleRate: 1 } },
+    });
+    expect(on.status).toBe(200);
+    expect(on.json.capture).toEqual({ sampleRate: 1, includeInputs: true });
+    expect(
+      (
+        await t.call('PATCH', '/v1/models/capture-iris', {
+          token: alice,
+          body: { capture: { sampleRate: 1.5 } },
+        })
+      ).status,
+    ).toBe(400);
+
+    await inParallel(20, 5, () => predictOnce('capture-iris'));
+    for (let i = 0; i < 5; i += 1) {
+      const inferred = await t.call('POST', '/v2/models/capture-iris/infer', {
+        token: alice,
+        body: { inputs: [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: row }] },
+      });
+      expect(inferred.status).toBe(200);
+    }
+    const { keys, records } = await capturedUntil('captures/capture-iris/', 25);
+    expect(records).toHaveLength(25);
+    expect(keys.length).toBeLessThan(25);
+    for (const key of keys)
+      expect(key).toMatch(/^captures\/capture-iris\/1\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/[^/]+\.jsonl$/);
+    expect(new Set(records.map((r) => r.requestId)).size).toBe(25);
+    const v1 = records.filter((r) => Array.isArray(r.inputs) && Array.isArray(r.inputs[0]));
+    expect(v1).toHaveLength(20);
+    expect(v1[0]).toMatchObject({
+      model: 'capture-iris',
+      version: 1,
+      inputs: [row],
+      outputs: { predictions: [0] },
+    });
+    expect(Date.parse(v1[0].time)).toBeGreaterThan(Date.now() - 60_000);
+
+    await t.call('PATCH', '/v1/models/capture-iris', {
+      token: alice,
+      body: { capture: { sampleRate: 1, includeInputs: false } },
+    });
+    for (let i = 0; i < 5; i += 1) expect(await predictOnce('capture-iris')).toBe(200);
+    const withoutInputs = (await capturedUntil('captures/capture-iris/', 30)).records.slice(0);
+    expect(withoutInputs).toHaveLength(30);
+    expect(withoutInputs.filter((r) => !('inputs' in r))).toHaveLength(5);
+
+    const off = await t.call('PATCH', '/v1/models/capture-iris', { token: alice, body: { capture: null } });
+    expect(off.status).toBe(200);
+    expect(off.json).not.toHaveProperty('capture');
+    for (let i = 0; i < 10; i += 1) expect(await predictOnce('capture-iris')).toBe(200);
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await captured('captures/capture-iris/')).records).toHaveLength(30);
+  }, 90_000);
 });

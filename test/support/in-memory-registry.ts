@@ -10,6 +10,7 @@ import type {
 } from '../../functions/core/registry/model-records.ts';
 import type {
   ArtifactStore,
+  ModelChange,
   ModelFilter,
   ModelRepository,
   UploadRecord,
@@ -48,8 +49,13 @@ export class InMemoryModels implements ModelRepository {
     this.rows.set(name, next);
     return next;
   }
-  async update(name: string, change: Partial<ModelRecord>, at: string) {
-    return this.#change(name, (m) => ({ ...m, ...change, updatedAt: at }));
+  async update(name: string, change: ModelChange, at: string) {
+    return this.#change(name, (m) => {
+      const { capture, ...rest } = change;
+      const { capture: _previous, ...model } = m;
+      const next = capture === undefined ? m.capture : (capture ?? undefined);
+      return { ...model, ...rest, ...(next === undefined ? {} : { capture: next }), updatedAt: at };
+    });
   }
   async recordLatestVersion(name: string, version: number) {
     const current = this.rows.get(name);

@@ -15,7 +15,7 @@ import {
 import { ConflictError, NotFoundError } from '#core/errors.ts';
 import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
 import type { AliasRecord, ModelRecord } from '#core/registry/model-records.ts';
-import type { ModelFilter, ModelRepository } from '#core/registry/ports.ts';
+import type { ModelChange, ModelFilter, ModelRepository } from '#core/registry/ports.ts';
 import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 type ModelItem = ModelRecord & { visibility?: 'team' };
@@ -114,11 +114,7 @@ export class DynamoDbModelRepository implements ModelRepository {
     };
   }
 
-  async update(
-    name: string,
-    change: { description?: string; tags?: readonly string[]; teamVisible?: boolean },
-    at: string,
-  ): Promise<ModelRecord> {
+  async update(name: string, change: ModelChange, at: string): Promise<ModelRecord> {
     const sets = ['updatedAt = :at'];
     const removes: string[] = [];
     const values: Record<string, unknown> = { ':at': at };
@@ -137,6 +133,11 @@ export class DynamoDbModelRepository implements ModelRepository {
         sets.push('visibility = :team');
         values[':team'] = 'team';
       } else removes.push('visibility');
+    }
+    if (change.capture === null) removes.push('capture');
+    else if (change.capture !== undefined) {
+      sets.push('capture = :capture');
+      values[':capture'] = change.capture;
     }
     const expression = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
     return this.#conditionalUpdate(name, expression, values);

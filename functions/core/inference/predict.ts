@@ -54,6 +54,7 @@ export async function predict(
   observer?.chosen({
     version: choice.version.version,
     ...(choice.alias === undefined ? {} : { alias: choice.alias }),
+    ...(choice.model.capture === undefined ? {} : { capture: choice.model.capture }),
   });
   const result = await deps.runner.predict(choice.version, instances);
   observer?.modelRan();
@@ -83,6 +84,7 @@ export async function inferV2(
   observer?.chosen({
     version: choice.version.version,
     ...(choice.alias === undefined ? {} : { alias: choice.alias }),
+    ...(choice.model.capture === undefined ? {} : { capture: choice.model.capture }),
   });
   const outputs = await deps.runner.infer(
     choice.version,

@@ -44,6 +44,16 @@ export interface ModelRecord {
   /** The highest version number registered so far (0 before the first version). */
   readonly latestVersion: number;
   readonly aliases: Readonly<Record<string, AliasRecord>>;
+  /** Prediction capture, set by the owner; absent: nothing is captured. */
+  readonly capture?: CaptureSettings;
+}
+
+/** Which predictions are kept in S3 (`captures/…`) for monitoring: a random share of them. */
+export interface CaptureSettings {
+  /** Share of requests captured, 0 to 1. */
+  readonly sampleRate: number;
+  /** False keeps only the outputs (inputs may be personal data). */
+  readonly includeInputs: boolean;
 }
 
 export interface TensorDescription {

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { ConflictError } from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type { ModelRecord, ModelTask } from './model-records.ts';
-import type { ArtifactStore, ModelRepository, VersionRepository } from './ports.ts';
+import type { ArtifactStore, ModelChange, ModelRepository, VersionRepository } from './ports.ts';
 
 export interface ModelDeps {
   readonly models: ModelRepository;
@@ -70,7 +70,7 @@ export async function getModel(
 export async function updateModel(
   principal: Principal,
   name: string,
-  change: { description?: string; tags?: readonly string[]; teamVisible?: boolean },
+  change: ModelChange,
   deps: Pick<ModelDeps, 'models' | 'now'>,
 ): Promise<ModelRecord> {
   requireAccess(principal, await deps.models.get(name), 'write', notFound(name));

@@ -3,6 +3,7 @@ import type { Page, PageRequest } from '../pagination.ts';
 import type {
   AliasRecord,
   AuditEntry,
+  CaptureSettings,
   ModelRecord,
   ModelSignature,
   VersionRecord,
@@ -14,17 +15,21 @@ export type ModelFilter =
   | { readonly teamVisible: true; readonly tag?: string }
   | { readonly tag?: string };
 
+/** What an owner may change on a model; `capture: null` turns capture off. */
+export interface ModelChange {
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly teamVisible?: boolean;
+  readonly capture?: CaptureSettings | null;
+}
+
 export interface ModelRepository {
   /** Fails with ConflictError when the name is taken. */
   create(model: ModelRecord): Promise<void>;
   get(name: string): Promise<ModelRecord | undefined>;
   /** One owner's models, team-visible ones, or (neither given) all; `tag` keeps those carrying it. */
   list(filter: ModelFilter, page: PageRequest): Promise<Page<ModelRecord>>;
-  update(
-    name: string,
-    change: { description?: string; tags?: readonly string[]; teamVisible?: boolean },
-    at: string,
-  ): Promise<ModelRecord>;
+  update(name: string, change: ModelChange, at: string): Promise<ModelRecord>;
   /**
    * Raises `latestVersion` to `version` unless it is higher already (concurrent registrations
    * finish in any order). A display value: numbers are claimed on the version table itself.

@@ -28,11 +28,24 @@ export const createModelBodySchema = z
   })
   .meta({ id: 'CreateModelRequest' });
 
+const captureSettingsSchema = z
+  .strictObject({
+    sampleRate: z.number().min(0).max(1).default(0.1).describe('Share of predictions captured, 0 to 1.'),
+    includeInputs: z.boolean().default(true).describe('False keeps only the outputs.'),
+  })
+  .meta({ id: 'CaptureSettings' });
+
 export const updateModelBodySchema = z
   .strictObject({
     description: z.string().max(2000).optional(),
     tags: z.array(tagSchema).max(20).optional(),
     teamVisible: z.boolean().optional(),
+    capture: captureSettingsSchema
+      .nullable()
+      .optional()
+      .describe(
+        'Prediction capture to S3 (`captures/{model}/{version}/{yyyy}/{mm}/{dd}/{hh}/`); null turns it off.',
+      ),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change.' })
   .meta({ id: 'UpdateModelRequest', minProperties: 1 });
@@ -58,6 +71,7 @@ export const modelSchema = z
       z.string(),
       z.object({ routes: z.array(aliasRouteSchema), updatedAt: isoTimestamp, updatedBy: z.string() }),
     ),
+    capture: captureSettingsSchema.optional().describe('Absent: predictions are not captured.'),
   })
   .meta({ id: 'Model' });
 

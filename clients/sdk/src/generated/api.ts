@@ -1059,6 +1059,20 @@ export interface components {
                     updatedBy: string;
                 };
             };
+            /** @description Absent: predictions are not captured. */
+            capture?: components["schemas"]["CaptureSettings"];
+        };
+        CaptureSettings: {
+            /**
+             * @description Share of predictions captured, 0 to 1.
+             * @default 0.1
+             */
+            sampleRate: number;
+            /**
+             * @description False keeps only the outputs.
+             * @default true
+             */
+            includeInputs: boolean;
         };
         ModelPage: {
             items: components["schemas"]["Model"][];
@@ -1756,6 +1770,20 @@ export interface components {
             description?: string;
             tags?: string[];
             teamVisible?: boolean;
+            /** @description Prediction capture to S3 (`captures/{model}/{version}/{yyyy}/{mm}/{dd}/{hh}/`); null turns it off. */
+            capture?: components["schemas"]["CaptureSettingsInput"] | null;
+        };
+        CaptureSettingsInput: {
+            /**
+             * @description Share of predictions captured, 0 to 1.
+             * @default 0.1
+             */
+            sampleRate?: number;
+            /**
+             * @description False keeps only the outputs.
+             * @default true
+             */
+            includeInputs?: boolean;
         };
         RegisterVersionRequest: {
             /**

@@ -27,9 +27,8 @@ describe('observePrediction', () => {
   it('records the chosen version and alias, the rows, handler and model times, and the API key as caller', async () => {
     const h = harness();
     const answer = await observePrediction(
-      h.sink,
-      key,
-      'iris',
+      { usage: h.sink },
+      { principal: key, model: 'iris', requestId: 'r1', inputs: [[1, 2]] },
       async (observer) => {
         h.advance(2);
         observer.chosen({ version: 3, alias: 'canary' });
@@ -62,9 +61,8 @@ describe('observePrediction', () => {
     const refused = new UnprocessableError('bad rows');
     await expect(
       observePrediction(
-        h.sink,
-        key,
-        'iris',
+        { usage: h.sink },
+        { principal: key, model: 'iris', requestId: 'r1', inputs: [[1, 2]] },
         async (observer) => {
           observer.chosen({ version: 1 });
           throw refused;
@@ -82,9 +80,8 @@ describe('observePrediction', () => {
     const h = harness();
     await expect(
       observePrediction(
-        h.sink,
-        key,
-        'iris',
+        { usage: h.sink },
+        { principal: key, model: 'iris', requestId: 'r1', inputs: [[1, 2]] },
         async (observer) => {
           observer.chosen({ version: 1 });
           throw new Error('runtime crashed');
@@ -100,9 +97,8 @@ describe('observePrediction', () => {
     const h = harness();
     await expect(
       observePrediction(
-        h.sink,
-        key,
-        'no-such-model',
+        { usage: h.sink },
+        { principal: key, model: 'no-such-model', requestId: 'r1', inputs: [[1, 2]] },
         async () => {
           throw new NotFoundError('No model named no-such-model.');
         },
@@ -111,5 +107,53 @@ describe('observePrediction', () => {
       ),
     ).rejects.toMatchObject({ status: 404 });
     expect(h.recorded).toEqual([]);
+  });
+
+  it('offers a successful answer to capture with the model’s settings, and a failed one not', async () => {
+    const h = harness();
+    const offers: { settings: unknown; record: unknown }[] = [];
+    const capture = {
+      offer: (settings: any, build: (time: string, includeInputs: boolean) => unknown) => {
+        offers.push({ settings, record: build('2026-12-04T20:00:00.000Z', settings.includeInputs) });
+        return true;
+      },
+    };
+    const settings = { sampleRate: 0.5, includeInputs: true };
+    await observePrediction(
+      { usage: h.sink, capture },
+      { principal: key, model: 'iris', requestId: 'req-1', inputs: [[1, 2]] },
+      async (observer) => {
+        observer.chosen({ version: 2, alias: 'canary', capture: settings });
+        return { predictions: [7] };
+      },
+      (r) => r.predictions.length,
+      h.clock,
+    );
+    await expect(
+      observePrediction(
+        { usage: h.sink, capture },
+        { principal: key, model: 'iris', requestId: 'req-2', inputs: [[1]] },
+        async (observer) => {
+          observer.chosen({ version: 2, capture: settings });
+          throw new UnprocessableError('bad rows');
+        },
+        () => 1,
+        h.clock,
+      ),
+    ).rejects.toThrow('bad rows');
+    expect(offers).toEqual([
+      {
+        settings,
+        record: {
+          requestId: 'req-1',
+          time: '2026-12-04T20:00:00.000Z',
+          model: 'iris',
+          version: 2,
+          alias: 'canary',
+          inputs: [[1, 2]],
+          outputs: { predictions: [7] },
+        },
+      },
+    ]);
   });
 });
