@@ -27,8 +27,12 @@ const QUOTE_IN_QUOTED = 3;
 export type CsvFinding = 'malformed-quote' | 'stray-quote' | 'unterminated-quote' | 'record-too-long';
 
 export interface CsvTokenizerEvents {
-  /** A complete record; `line` is the physical line it starts on (1-based). The array is not reused. */
-  onRecord(fields: string[], line: number, hasQuotedNewline: boolean): void;
+  /**
+   * A complete record; `line` is the physical line it starts on (1-based). The array is not reused.
+   * `end` is the character offset (from the first character written) just past the record's
+   * terminator (past the CR of a CRLF), or the end of the text for a last record without one.
+   */
+  onRecord(fields: string[], line: number, hasQuotedNewline: boolean, end: number): void;
   /** A line with nothing on it, skipped. */
   onBlankLine?(line: number): void;
   /** `fieldIndex` is 0-based within the record. */
@@ -54,6 +58,7 @@ export class CsvTokenizer {
   #recordChars = 0;
   #quotedNewline = false;
   #quoteLine = 1;
+  #recordEnd = 0;
 
   /** Characters consumed before the current chunk. */
   #consumed = 0;
@@ -184,6 +189,7 @@ export class CsvTokenizer {
     }
     if (state === UNQUOTED || state === QUOTE_IN_QUOTED) this.#pushField(this.#field);
     else if (this.#recordStarted) this.#pushField('');
+    this.#recordEnd = this.#consumed;
     if (this.#recordStarted && !this.#stopped) this.#emit();
   }
 
@@ -215,6 +221,7 @@ export class CsvTokenizer {
       this.#terminatorCr = position;
       this.lineEndings.cr += 1;
     } else this.lineEndings.lf += 1;
+    this.#recordEnd = position + 1;
     if (this.#recordStarted) this.#emit();
     // A line ending with nothing before it. `line` has moved past it already.
     else this.#events.onBlankLine?.(this.#line - 1);
@@ -227,7 +234,7 @@ export class CsvTokenizer {
     this.#recordChars = 0;
     const quoted = this.#quotedNewline;
     this.#quotedNewline = false;
-    this.#events.onRecord(fields, this.#recordLine, quoted);
+    this.#events.onRecord(fields, this.#recordLine, quoted, this.#recordEnd);
   }
 
   #stop(): void {
