@@ -78,7 +78,12 @@ class Positions {
   /** The byte offset of a character offset inside (or at the end of) the current text. */
   byteOf(char: number): number {
     const within = char - this.charBase;
-    return this.byteBase + (within === this.text.length ? Buffer.byteLength(this.text) : Buffer.byteLength(this.text.slice(0, within)));
+    return (
+      this.byteBase +
+      (within === this.text.length
+        ? Buffer.byteLength(this.text)
+        : Buffer.byteLength(this.text.slice(0, within)))
+    );
   }
 
   /** The character at an offset of the current text, or -1 past its end. */
@@ -140,7 +145,9 @@ class ChunkCollector {
   }
 }
 
-async function* checkedText(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<{ text: string; total: number }> {
+async function* checkedText(
+  bytes: AsyncIterable<Uint8Array>,
+): AsyncGenerator<{ text: string; total: number }> {
   const validator = new Utf8Validator();
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let total = 0;
@@ -160,7 +167,10 @@ async function* checkedText(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<{ 
   yield { text: decoder.decode(), total };
 }
 
-export async function planChunks(bytes: AsyncIterable<Uint8Array>, options: ChunkPlanOptions): Promise<ChunkPlan> {
+export async function planChunks(
+  bytes: AsyncIterable<Uint8Array>,
+  options: ChunkPlanOptions,
+): Promise<ChunkPlan> {
   if (!(options.targetChunkBytes > 0)) throw new RangeError('targetChunkBytes must be positive.');
   return options.format === 'csv' ? planCsv(bytes, options) : planJsonLines(bytes, options);
 }
@@ -265,7 +275,10 @@ function isBlank(text: string, from: number, to: number): boolean {
   return true;
 }
 
-async function planJsonLines(bytes: AsyncIterable<Uint8Array>, options: ChunkPlanOptions): Promise<ChunkPlan> {
+async function planJsonLines(
+  bytes: AsyncIterable<Uint8Array>,
+  options: ChunkPlanOptions,
+): Promise<ChunkPlan> {
   const maxRecordChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   const collector = new ChunkCollector(options.targetChunkBytes);
   let byte = 0;
@@ -308,7 +321,13 @@ async function planJsonLines(bytes: AsyncIterable<Uint8Array>, options: ChunkPla
   if (carriedContent) collector.addRow();
   collector.close(byte, line);
   const dataStart = collector.chunks[0]?.start ?? byte;
-  return { format: 'jsonl', dataStart, totalBytes: byte, totalRows: collector.totalRows, chunks: collector.chunks };
+  return {
+    format: 'jsonl',
+    dataStart,
+    totalBytes: byte,
+    totalRows: collector.totalRows,
+    chunks: collector.chunks,
+  };
 }
 
 function tooLong(line: number, max: number): UnprocessableError {

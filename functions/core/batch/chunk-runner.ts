@@ -81,9 +81,10 @@ export async function runChunk(
   settings: ChunkSettings,
 ): Promise<ChunkResult> {
   const batchSize = Math.min(settings.batchSize ?? MAX_INSTANCES, MAX_INSTANCES);
-  const { model, mapping, output: spec } = settings;
+  const { model, output: spec } = settings;
   const classLabels = model.classLabels;
-  const lines: string[] = settings.writeHeader && spec.format === 'csv' ? [outputHeader(spec, classLabels)] : [];
+  const lines: string[] =
+    settings.writeHeader && spec.format === 'csv' ? [outputHeader(spec, classLabels)] : [];
   const errors: RowError[] = [];
   let pending: PendingRow[] = [];
   let rows = 0;
@@ -211,7 +212,11 @@ function rowReader(
           : finding === 'not-an-object'
             ? 'the line is not a JSON object'
             : 'the line is too long';
-      push({ ...at, passthrough: output.passthrough.map(() => null), error: { ...at, field: 'record', reason } });
+      push({
+        ...at,
+        passthrough: output.passthrough.map(() => null),
+        error: { ...at, field: 'record', reason },
+      });
     },
   });
 }

@@ -158,7 +158,8 @@ function vectorMapping(
 ): InstanceMapping {
   const width = vectorWidth(input);
   const features =
-    options.features ?? (columns === undefined ? undefined : columns.filter((c) => !options.passthrough.includes(c)));
+    options.features ??
+    (columns === undefined ? undefined : columns.filter((c) => !options.passthrough.includes(c)));
   if (features === undefined) {
     throw new UnprocessableError(
       `The model's one input "${input.name}" is a vector: name its columns in input.features.`,

@@ -46,7 +46,10 @@ function expectContiguous(plan: ChunkPlan) {
 describe('planChunks, CSV', () => {
   it('splits at record boundaries, never inside a quoted newline, and numbers rows and lines', async () => {
     // Prepare: every record holds a quoted value with a line break in it.
-    const rows = Array.from({ length: 50 }, (_, i) => `${i + 1},"line one\nline ""two"" of ${i + 1}",${i * 2}`);
+    const rows = Array.from(
+      { length: 50 },
+      (_, i) => `${i + 1},"line one\nline ""two"" of ${i + 1}",${i * 2}`,
+    );
     const text = `id,note,value\n${rows.join('\n')}\n`;
 
     // Act
@@ -143,7 +146,10 @@ describe('planChunks, CSV', () => {
     // Act / Assess
     await expect(plan('id,x\n1,"open\n2,3\n', 10)).rejects.toThrow(/quote opened on line 2/);
     await expect(
-      planChunks(pieces(new Uint8Array([0x61, 0x0a, 0xff, 0x0a]), 2), { format: 'csv', targetChunkBytes: 10 }),
+      planChunks(pieces(new Uint8Array([0x61, 0x0a, 0xff, 0x0a]), 2), {
+        format: 'csv',
+        targetChunkBytes: 10,
+      }),
     ).rejects.toThrow(/not UTF-8.*byte 2/);
   });
 });

@@ -87,7 +87,12 @@ describe('runChunk', () => {
     expect(result.rows).toBe(6);
     expect(result.predicted).toBe(3);
     expect(result.errors).toEqual([
-      { row: 2, line: 3, field: 'X[0]', reason: 'expected a finite number (or null for a missing value), got a string ("abc")' },
+      {
+        row: 2,
+        line: 3,
+        field: 'X[0]',
+        reason: 'expected a finite number (or null for a missing value), got a string ("abc")',
+      },
       {
         row: 4,
         line: 5,
@@ -96,7 +101,12 @@ describe('runChunk', () => {
       },
       { row: 5, line: 7, field: 'record', reason: 'expected 3 fields, got 2' },
     ]);
-    expect(result.output.split('\n').slice(1, -1).map((line) => line.split(',')[0])).toEqual(['r1', 'r3', 'r6']);
+    expect(
+      result.output
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['r1', 'r3', 'r6']);
     // One call refused, then the good rows in one call.
     expect(calls).toEqual([5, 3]);
   });
@@ -138,18 +148,23 @@ describe('runChunk', () => {
         return { predictions: instances.map((_, i) => i * 10) };
       },
     };
-    const text = '{"id":7,"tenure":2,"contract":"monthly"}\n\nnot json\n{"id":8,"tenure":null,"contract":"yearly"}\n';
+    const text =
+      '{"id":7,"tenure":2,"contract":"monthly"}\n\nnot json\n{"id":8,"tenure":null,"contract":"yearly"}\n';
     const spec: OutputSpec = { format: 'jsonl', passthrough: ['id'], probabilities: false };
 
     // Act
-    const result = await runChunk(bytesOf(text), { firstRow: 1, firstLine: 1 }, {
-      format: 'jsonl',
-      mapping: instanceMapping(namedInputs, undefined, { passthrough: ['id'] }),
-      model,
-      output: spec,
-      modelVersion: 2,
-      writeHeader: true,
-    });
+    const result = await runChunk(
+      bytesOf(text),
+      { firstRow: 1, firstLine: 1 },
+      {
+        format: 'jsonl',
+        mapping: instanceMapping(namedInputs, undefined, { passthrough: ['id'] }),
+        model,
+        output: spec,
+        modelVersion: 2,
+        writeHeader: true,
+      },
+    );
 
     // Assess
     expect(seen).toEqual([
@@ -160,7 +175,12 @@ describe('runChunk', () => {
       '{"id":7,"prediction":0,"modelVersion":2}\n{"id":8,"prediction":10,"modelVersion":2}\n',
     );
     expect(result.errors).toEqual([
-      expect.objectContaining({ row: 2, line: 3, field: 'record', reason: expect.stringMatching(/^not valid JSON/) }),
+      expect.objectContaining({
+        row: 2,
+        line: 3,
+        field: 'record',
+        reason: expect.stringMatching(/^not valid JSON/),
+      }),
     ]);
   });
 });
@@ -178,10 +198,14 @@ describe('instanceMapping', () => {
 
   it('refuses a file that cannot feed the model, naming what is missing', () => {
     // Act / Assess
-    expect(() => instanceMapping(namedInputs, ['id', 'tenure'], { passthrough: [] })).toThrow(/no column "contract"/);
+    expect(() => instanceMapping(namedInputs, ['id', 'tenure'], { passthrough: [] })).toThrow(
+      /no column "contract"/,
+    );
     expect(() => instanceMapping([vectorInput], ['id', 'a', 'b', 'c'], { passthrough: ['id'] })).toThrow(
       /takes 2 features per row; the input gives 3/,
     );
-    expect(() => instanceMapping([vectorInput], ['a', 'b'], { passthrough: ['id'] })).toThrow(/no column "id" to pass through/);
+    expect(() => instanceMapping([vectorInput], ['a', 'b'], { passthrough: ['id'] })).toThrow(
+      /no column "id" to pass through/,
+    );
   });
 });
