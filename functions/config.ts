@@ -37,6 +37,7 @@ export const environmentSchema = z.object({
   DATASET_VERSIONS_TABLE: z.string().min(1),
   TRAINING_JOBS_TABLE: z.string().min(1),
   FEATURE_SETS_TABLE: z.string().min(1),
+  BATCH_PREDICTION_JOBS_TABLE: z.string().min(1),
   DATASETS_BUCKET: z.string().min(3),
   MODELS_BUCKET: z.string().min(3),
 
@@ -101,6 +102,7 @@ export const environmentSchema = z.object({
 
   /** The training workflow (every function gets it; those that start or stop jobs need it). */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  BATCH_PREDICTIONS_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
 
   /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
@@ -126,6 +128,7 @@ export interface PlatformConfig {
     readonly datasetVersions: string;
     readonly trainingJobs: string;
     readonly featureSets: string;
+    readonly batchPredictionJobs: string;
   };
   readonly buckets: { readonly datasets: string; readonly models: string };
   readonly auth: {
@@ -149,7 +152,10 @@ export interface PlatformConfig {
     readonly captureFlushEveryRecords: number;
     readonly captureFlushIntervalMs: number;
   };
-  readonly workflows: { readonly trainingStateMachineArn?: string };
+  readonly workflows: {
+    readonly trainingStateMachineArn?: string;
+    readonly batchPredictionsStateMachineArn?: string;
+  };
   readonly pagination: { readonly cursorSigningKey?: string };
   readonly endpoints: {
     readonly dynamodb?: string;
@@ -193,6 +199,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       datasetVersions: e.DATASET_VERSIONS_TABLE,
       trainingJobs: e.TRAINING_JOBS_TABLE,
       featureSets: e.FEATURE_SETS_TABLE,
+      batchPredictionJobs: e.BATCH_PREDICTION_JOBS_TABLE,
     },
     buckets: { datasets: e.DATASETS_BUCKET, models: e.MODELS_BUCKET },
     auth: {
@@ -216,7 +223,10 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       captureFlushEveryRecords: e.CAPTURE_FLUSH_EVERY_RECORDS,
       captureFlushIntervalMs: e.CAPTURE_FLUSH_INTERVAL_MS,
     },
-    workflows: { trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN },
+    workflows: {
+      trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN,
+      batchPredictionsStateMachineArn: e.BATCH_PREDICTIONS_STATE_MACHINE_ARN,
+    },
     pagination: { cursorSigningKey: e.CURSOR_SIGNING_KEY },
     endpoints: {
       sfn: e.AWS_ENDPOINT_URL_SFN,

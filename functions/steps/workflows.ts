@@ -85,6 +85,12 @@ const jobAndData = {
   buckets: { datasets: pipelineObjects },
 } as const;
 
+/** The batch steps: the job row, the models they run, and the datasets bucket (inputs, parts, outputs). */
+const batchGrants = {
+  tables: { batchPredictionJobs: 'readWrite' },
+  buckets: { datasets: 'readWrite', models: 'read' },
+} as const;
+
 export const workflows = {
   training: {
     id: 'Training',
@@ -194,6 +200,62 @@ export const workflows = {
         'Fails the job of an execution that ended (failed, timed out, aborted) with the job active.',
       statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
       grants: { tables: { trainingJobs: 'readWrite' } },
+    },
+  },
+  batchPredictions: {
+    id: 'BatchPredictions',
+    envVar: 'BATCH_PREDICTIONS_STATE_MACHINE_ARN',
+    definitionFile: 'state-machines/batch-predictions.asl.json',
+    tasks: {
+      PlanFunctionArn: {
+        entry: 'functions/steps/batch/plan.ts',
+        description:
+          'Splits the input file into chunks at record boundaries (byte ranges) and writes the chunk manifest.',
+        function: { memoryMb: 1024, timeoutSeconds: 900, onnxRuntime: true },
+        grants: batchGrants,
+      },
+      RunChunkFunctionArn: {
+        entry: 'functions/steps/batch/run-chunk.ts',
+        description:
+          'Predicts one chunk: reads its byte range, checks rows, runs the model, writes its part.',
+        function: { memoryMb: 2048, timeoutSeconds: 900, onnxRuntime: true },
+        grants: batchGrants,
+      },
+      FinalizeFunctionArn: {
+        entry: 'functions/steps/batch/finalize.ts',
+        description:
+          'Assembles the output and errors files from the parts (multipart copy) and ends the job.',
+        function: { memoryMb: 1024, timeoutSeconds: 900 },
+        grants: batchGrants,
+      },
+      MarkJobFailedFunctionArn: {
+        entry: 'functions/steps/batch/mark-failed.ts',
+        description: "Writes a failed step's cause to the batch job row.",
+        grants: { tables: { batchPredictionJobs: 'readWrite' } },
+      },
+    },
+    parameters: {
+      TargetChunkBytes: {
+        description: 'Input bytes per chunk: a chunk closes at the first record boundary past this size.',
+        deployed: String(32 * 1024 * 1024),
+        local: String(8 * 1024 * 1024),
+      },
+      InlineChunkLimit: {
+        description:
+          'Plans with at most this many chunks hand them to the Map inline; larger ones are read from the S3 manifest by the ItemReader. 0 on AWS: always the manifest. Locally every plan goes inline, since the local executor cannot run an ItemReader.',
+        deployed: '0',
+        local: '9007199254740991',
+      },
+      MaxConcurrency: {
+        description: 'Chunks run at once (child executions of the Distributed Map).',
+        deployed: '100',
+        local: '2',
+      },
+      BatchBucket: {
+        description:
+          'The bucket of the inputs, the manifest, the parts and the Map results (the datasets bucket).',
+        local: 'mlp-local-datasets',
+      },
     },
   },
 } as const satisfies Record<string, WorkflowDefinition>;

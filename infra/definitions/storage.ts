@@ -129,6 +129,20 @@ export const tableDefinitions = {
     description:
       'Training jobs: request, status, current step, progress, timings, candidates, result or error.',
   },
+  batchPredictionJobs: {
+    id: 'BatchPredictionJobs',
+    envVar: 'BATCH_PREDICTION_JOBS_TABLE',
+    partitionKey: { name: 'jobId', type: 'S' },
+    globalIndexes: [
+      {
+        indexName: 'byOwner',
+        partitionKey: { name: 'ownerId', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+    description:
+      'Batch prediction jobs: request, the model version fixed at start, status, rows and errors counted per chunk, output keys.',
+  },
   featureSets: {
     id: 'FeatureSets',
     envVar: 'FEATURE_SETS_TABLE',

@@ -13,6 +13,7 @@ const valid = {
   DATASET_VERSIONS_TABLE: 'dataset-versions',
   TRAINING_JOBS_TABLE: 'jobs',
   FEATURE_SETS_TABLE: 'feature-sets',
+  BATCH_PREDICTION_JOBS_TABLE: 'batch-prediction-jobs',
   DATASETS_BUCKET: 'datasets-bucket',
   MODELS_BUCKET: 'models-bucket',
   USER_POOL_ID: 'eu-west-1_abc',

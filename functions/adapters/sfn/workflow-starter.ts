@@ -16,17 +16,17 @@ import type { WorkflowStarter } from '#core/training/jobs.ts';
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   readonly #client: SFNClient;
   readonly #stateMachineArn: string | undefined;
+  readonly #envVar: string;
 
-  constructor(client: SFNClient, stateMachineArn: string | undefined) {
+  constructor(client: SFNClient, stateMachineArn: string | undefined, envVar = 'TRAINING_STATE_MACHINE_ARN') {
     this.#client = client;
     this.#stateMachineArn = stateMachineArn;
+    this.#envVar = envVar;
   }
 
   #arn(): string {
     if (this.#stateMachineArn === undefined) {
-      throw new ConfigurationError(
-        'TRAINING_STATE_MACHINE_ARN is missing: this function cannot start training jobs.',
-      );
+      throw new ConfigurationError(`${this.#envVar} is missing: this function cannot start these jobs.`);
     }
     return this.#stateMachineArn;
   }

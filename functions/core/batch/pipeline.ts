@@ -45,6 +45,7 @@ export interface BatchModelLoader {
   load(artifactKey: string, id: string): Promise<LoadedBatchModel>;
 }
 
+/** The workflow's settings (its parameters in functions/steps/workflows.ts), handed to the plan step. */
 export interface BatchStepSettings {
   readonly targetChunkBytes: number;
   /** Plans with at most this many chunks hand them to the Map inline; more go through the S3 manifest. */
@@ -56,7 +57,6 @@ export interface BatchStepDeps {
   readonly jobs: BatchJobRepository;
   readonly files: BatchFiles;
   readonly models: BatchModelLoader;
-  readonly settings: BatchStepSettings;
   readonly now: () => Date;
 }
 
@@ -105,8 +105,12 @@ function mappingFor(job: BatchJobRecord, model: BatchModel, header: readonly str
   });
 }
 
-export async function planBatchJob(jobId: string, deps: BatchStepDeps): Promise<PlanResult> {
-  const { settings, files } = deps;
+export async function planBatchJob(
+  jobId: string,
+  settings: BatchStepSettings,
+  deps: BatchStepDeps,
+): Promise<PlanResult> {
+  const { files } = deps;
   const job = await jobFor(jobId, deps);
   const skipped: PlanResult = {
     jobId,
@@ -225,7 +229,10 @@ export interface FinalizeResult {
 
 const percent = (share: number) => `${Math.round(share * 10000) / 100}%`;
 
-export async function finalizeBatchJob(jobId: string, deps: BatchStepDeps): Promise<FinalizeResult> {
+export async function finalizeBatchJob(
+  jobId: string,
+  deps: Pick<BatchStepDeps, 'jobs' | 'files' | 'now'>,
+): Promise<FinalizeResult> {
   const { files } = deps;
   const job = await jobFor(jobId, deps);
   if (FINISHED.has(job.status)) return { jobId, status: job.status };

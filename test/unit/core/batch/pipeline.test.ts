@@ -26,6 +26,7 @@ let jobs: InMemoryBatchJobs;
 let files: InMemoryBatchFiles;
 let deps: BatchStepDeps;
 let loads: number;
+let settings = { targetChunkBytes: 64, inlineChunkLimit: 1000, maxConcurrency: 10 };
 
 function job(overrides: Partial<BatchJobRecord['request']> = {}): BatchJobRecord {
   return {
@@ -65,6 +66,7 @@ beforeEach(async () => {
   jobs = new InMemoryBatchJobs();
   files = new InMemoryBatchFiles();
   loads = 0;
+  settings = { targetChunkBytes: 64, inlineChunkLimit: 1000, maxConcurrency: 10 };
   deps = {
     jobs,
     files,
@@ -74,7 +76,6 @@ beforeEach(async () => {
         return { model, release: () => {} };
       },
     },
-    settings: { targetChunkBytes: 64, inlineChunkLimit: 1000, maxConcurrency: 10 },
     now: () => new Date('2026-12-04T10:00:05.000Z'),
   };
   await jobs.create(job());
@@ -86,7 +87,7 @@ describe('batch workflow steps', () => {
     await files.put('in.csv', csv(40), 'text/csv');
 
     // Act
-    const planned = await planBatchJob('job-1', deps);
+    const planned = await planBatchJob('job-1', settings, deps);
     await runAll(planned);
     const finalized = await finalizeBatchJob('job-1', deps);
 
@@ -113,10 +114,10 @@ describe('batch workflow steps', () => {
   it('hands the chunks through the manifest only when there are more than the inline limit', async () => {
     // Prepare
     await files.put('in.csv', csv(40), 'text/csv');
-    deps = { ...deps, settings: { ...deps.settings, inlineChunkLimit: 2 } };
+    settings = { ...settings, inlineChunkLimit: 2 };
 
     // Act
-    const planned = await planBatchJob('job-1', deps);
+    const planned = await planBatchJob('job-1', settings, deps);
 
     // Assess
     expect(planned.chunks).toBeUndefined();
@@ -129,7 +130,7 @@ describe('batch workflow steps', () => {
   it('counts a retried chunk once and rewrites the same part', async () => {
     // Prepare
     await files.put('in.csv', csv(40), 'text/csv');
-    const planned = await planBatchJob('job-1', deps);
+    const planned = await planBatchJob('job-1', settings, deps);
     const first = planned.chunks?.[0];
     if (first === undefined) throw new Error('no chunk');
 
@@ -149,7 +150,7 @@ describe('batch workflow steps', () => {
     await files.put('in.csv', csv(40, [3, 17, 38]), 'text/csv');
 
     // Act
-    await runAll(await planBatchJob('job-1', deps));
+    await runAll(await planBatchJob('job-1', settings, deps));
     const finalized = await finalizeBatchJob('job-1', deps);
 
     // Assess
@@ -170,7 +171,7 @@ describe('batch workflow steps', () => {
     await files.put('in.csv', csv(40, [1, 2, 3]), 'text/csv');
 
     // Act
-    await runAll(await planBatchJob('job-1', deps));
+    await runAll(await planBatchJob('job-1', settings, deps));
     const finalized = await finalizeBatchJob('job-1', deps);
 
     // Assess
@@ -190,7 +191,9 @@ describe('batch workflow steps', () => {
     await files.put('in.csv', 'id,a\n1,2\n', 'text/csv');
 
     // Act / Assess
-    await expect(planBatchJob('job-1', deps)).rejects.toThrow(/takes 2 features per row; the input gives 1/);
+    await expect(planBatchJob('job-1', settings, deps)).rejects.toThrow(
+      /takes 2 features per row; the input gives 1/,
+    );
     expect(files.objects.has(batchKeys.manifest('job-1'))).toBe(false);
   });
 
@@ -199,13 +202,15 @@ describe('batch workflow steps', () => {
     await files.put('in.csv', 'id,a,b\n', 'text/csv');
 
     // Act / Assess
-    await expect(planBatchJob('job-1', deps)).rejects.toThrow('The input file has no rows to predict.');
+    await expect(planBatchJob('job-1', settings, deps)).rejects.toThrow(
+      'The input file has no rows to predict.',
+    );
   });
 
   it('does nothing for a cancelled job: chunks skip, finalize writes no output and keeps CANCELLED', async () => {
     // Prepare
     await files.put('in.csv', csv(40), 'text/csv');
-    const planned = await planBatchJob('job-1', deps);
+    const planned = await planBatchJob('job-1', settings, deps);
     await jobs.updateIfActive('job-1', { status: 'CANCELLED' });
     loads = 0;
 
@@ -227,7 +232,7 @@ describe('batch workflow steps', () => {
     await files.put('in.csv', csv(4), 'text/csv');
 
     // Act
-    await planBatchJob('job-1', deps);
+    await planBatchJob('job-1', settings, deps);
     const running = await jobs.get('job-1');
     await failBatchJob('job-1', 'chunk 2 failed', deps);
 

@@ -1,0 +1,12 @@
+/**
+ * The wiring of the batch workflow's steps. The plan and chunk steps run models (their functions
+ * carry the onnxruntime layer) and add the model loader from `batch-model-steps.ts`; finalize and
+ * mark-failed import only this file, so they never load onnxruntime-node.
+ */
+import { batchFiles, batchJobRepository } from '../../adapters/batch-dependencies.ts';
+
+export const batchStepDeps = {
+  jobs: batchJobRepository,
+  files: batchFiles,
+  now: () => new Date(),
+};
