@@ -238,7 +238,7 @@ export const workflows = {
       TargetChunkBytes: {
         description: 'Input bytes per chunk: a chunk closes at the first record boundary past this size.',
         deployed: String(32 * 1024 * 1024),
-        local: String(8 * 1024 * 1024),
+        local: String(1024 * 1024),
       },
       InlineChunkLimit: {
         description:

@@ -24,6 +24,8 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { BatchInputFiles, BatchTransfers } from '#core/batch/batch-jobs.ts';
 import type { BatchFiles } from '#core/batch/pipeline.ts';
 
 /** S3's smallest part but the last. */
@@ -35,7 +37,7 @@ interface CompletedPart {
   readonly ETag: string;
 }
 
-export class S3BatchFiles implements BatchFiles {
+export class S3BatchFiles implements BatchFiles, BatchTransfers, BatchInputFiles {
   readonly #client: S3Client;
   readonly bucket: string;
   readonly #minPartBytes: number;
@@ -83,6 +85,17 @@ export class S3BatchFiles implements BatchFiles {
     await this.#client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );
+  }
+
+  /** Undefined when there is no such object. */
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
   }
 
   async #size(key: string): Promise<number> {
@@ -225,6 +238,24 @@ export class S3BatchFiles implements BatchFiles {
       if (error instanceof S3ServiceException && error.name === 'NotImplemented') return undefined;
       throw error;
     }
+  }
+
+  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.#client, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  presignedDownloadUrl(key: string, expiresInSeconds: number, fileName: string): Promise<string> {
+    return getSignedUrl(
+      this.#client,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename="${fileName}"`,
+      }),
+      { expiresIn: expiresInSeconds },
+    );
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -262,3 +262,77 @@ export function rowsPerSecond(job: BatchJobRecord, now: Date): number | undefine
   const seconds = (end - Date.parse(job.startedAt)) / 1000;
   return seconds > 0 ? Math.round(job.rowsDone / seconds) : undefined;
 }
+
+/** Presigned URLs, so the files never pass through a Lambda. */
+export interface BatchTransfers {
+  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  presignedDownloadUrl(key: string, expiresInSeconds: number, fileName: string): Promise<string>;
+}
+
+export const UPLOAD_URL_SECONDS = 60 * 60;
+export const DOWNLOAD_URL_SECONDS = 60 * 60;
+
+/** A URL to PUT an input file to; the upload id then names it in a job request. */
+export async function createBatchUpload(
+  principal: Principal,
+  format: DatasetFormat,
+  deps: { readonly transfers: BatchTransfers; readonly now: () => Date },
+) {
+  const uploadId = randomUUID();
+  const expiresAt = new Date(deps.now().getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
+  return {
+    uploadId,
+    format,
+    uploadUrl: await deps.transfers.presignedUploadUrl(
+      uploadKey(principal.userId, uploadId, format),
+      UPLOAD_URL_SECONDS,
+    ),
+    method: 'PUT' as const,
+    expiresAt,
+  };
+}
+
+export interface BatchDownloads {
+  readonly expiresAt: string;
+  /** SUCCEEDED jobs only: the one output file. */
+  readonly output?: string;
+  /** Once finalize ran (SUCCEEDED, or FAILED past maxErrorRate): the refused rows. */
+  readonly errors?: string;
+}
+
+/** The job, with download URLs for what it produced; a job that did not succeed offers no output. */
+export async function describeBatchJob(
+  principal: Principal,
+  jobId: string,
+  deps: { readonly jobs: BatchJobRepository; readonly transfers: BatchTransfers; readonly now: () => Date },
+): Promise<{ job: BatchJobRecord; downloads?: BatchDownloads }> {
+  const job = await getBatchJob(principal, jobId, deps);
+  const output = job.status === 'SUCCEEDED' ? job.outputKey : undefined;
+  const errors = job.status === 'SUCCEEDED' || job.status === 'FAILED' ? job.errorsKey : undefined;
+  if (output === undefined && errors === undefined) return { job };
+  const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString();
+  return {
+    job,
+    downloads: {
+      expiresAt,
+      ...(output === undefined
+        ? {}
+        : {
+            output: await deps.transfers.presignedDownloadUrl(
+              output,
+              DOWNLOAD_URL_SECONDS,
+              `predictions-${jobId}.${job.request.output.format}`,
+            ),
+          }),
+      ...(errors === undefined
+        ? {}
+        : {
+            errors: await deps.transfers.presignedDownloadUrl(
+              errors,
+              DOWNLOAD_URL_SECONDS,
+              `errors-${jobId}.csv`,
+            ),
+          }),
+    },
+  };
+}

@@ -126,7 +126,7 @@ describe('batch predictions workflow, chunks inline (the local path)', () => {
     expect(path[0]).toBe('Plan');
     expect(calls[0]?.payload).toEqual({
       jobId: 'job-123',
-      settings: { targetChunkBytes: 8 * 1024 * 1024, inlineChunkLimit: 9007199254740991, maxConcurrency: 2 },
+      settings: { targetChunkBytes: 1024 * 1024, inlineChunkLimit: 9007199254740991, maxConcurrency: 2 },
     });
     const chunkCalls = calls.filter((call) => call.state === 'RunChunk');
     expect(chunkCalls.map((call) => call.payload).sort((a, b) => a.chunk.index - b.chunk.index)).toEqual(
