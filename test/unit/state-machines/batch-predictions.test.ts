@@ -176,27 +176,40 @@ describe('batch predictions workflow, chunks inline (the local path)', () => {
     expect(outcome.status === 'FAILED' && outcome.error.name).toBe('BatchJobFailed');
   });
 
-  it('marks the job failed when the plan fails (a file that cannot feed the model)', async () => {
+  it("marks the job failed when the plan refuses the user's file, and ends the execution succeeded", async () => {
     // Act
     const { calls, path, outcome } = await run({
       Plan: () => {
-        throw namedError('UnprocessableError', 'The input has no column "x1".');
+        throw namedError('UserDataError', 'The input has no column "x1".');
       },
     });
 
     // Assess
     expect(path).toEqual(['Plan', 'MarkJobFailed']);
     expect(JSON.parse(calls[1]?.payload.error.Cause).errorMessage).toBe('The input has no column "x1".');
-    expect(outcome.status).toBe('FAILED');
+    expect(outcome.status).toBe('SUCCEEDED');
   });
 
-  it('fails the execution when finalize finds too many refused rows', async () => {
+  it('marks the job failed and fails the execution when the plan fails for another reason (a platform fault)', async () => {
+    // Act
+    const { path, outcome } = await run({
+      Plan: () => {
+        throw namedError('NotFoundError', 'The input file is missing from storage.');
+      },
+    });
+
+    // Assess
+    expect(path).toEqual(['Plan', 'MarkJobFailed']);
+    expect(outcome.status === 'FAILED' && outcome.error.name).toBe('BatchJobFailed');
+  });
+
+  it("ends the execution succeeded when finalize fails the job on too many refused rows (the user's data)", async () => {
     // Act
     const { path, outcome } = await run({ Finalize: () => ({ jobId: 'job-123', status: 'FAILED' }) });
 
     // Assess
     expect(path.at(-1)).toBe('Finalize');
-    expect(outcome.status === 'FAILED' && outcome.error.name).toBe('BatchJobFailed');
+    expect(outcome.status).toBe('SUCCEEDED');
   });
 
   it('stops without running a chunk when the job was cancelled before its plan', async () => {
