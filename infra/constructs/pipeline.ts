@@ -255,6 +255,7 @@ export class PlatformWorkflow extends Construct {
       SageMakerRoleArn: () => this.sageMaker(props).role.roleArn,
       XgboostImageUri: () => this.sageMaker(props).imageUri,
       SageMakerJobPrefix: () => this.sageMaker(props).jobPrefix,
+      BatchBucket: () => props.storage.buckets.datasets.bucket.bucketName,
     };
     const values: Record<string, string> = {};
     for (const [name, parameter] of Object.entries(props.workflow.parameters ?? {})) {

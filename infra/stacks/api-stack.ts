@@ -8,6 +8,7 @@ import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routeList } from '#http/routes.ts';
 import { PlatformApi, type PlatformApiProps } from '../constructs/api.ts';
+import { BatchPredictions } from '../constructs/batch-predictions.ts';
 import { PlatformMaintenance } from '../constructs/maintenance.ts';
 import { OnnxRuntimeLayer } from '../constructs/onnx-runtime-layer.ts';
 import { allWorkflowArns, PlatformPipeline } from '../constructs/pipeline.ts';
@@ -18,6 +19,7 @@ export class ApiStack extends Stack {
   readonly api: PlatformApi;
   readonly pipeline: PlatformPipeline;
   readonly maintenance: PlatformMaintenance;
+  readonly batchPredictions: BatchPredictions;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -49,6 +51,11 @@ export class ApiStack extends Stack {
       // The orphan sweep pages a model's versions: it signs cursors too.
       environment: this.api.listingEnvironment,
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    this.batchPredictions = new BatchPredictions(this, 'BatchPredictions', {
+      workflow: this.pipeline.workflows.batchPredictions,
+      arns: allWorkflowArns(this, props.stage).batchPredictions,
+      bucket: props.storage.buckets.datasets.bucket,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint });

@@ -6,13 +6,18 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { type WorkflowTask, workflows } from '../../functions/steps/workflows.ts';
+import { type WorkflowTask, workflowList } from '../../functions/steps/workflows.ts';
 import { OnnxRuntimeLayer } from '../../infra/constructs/onnx-runtime-layer.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('workflow task bundles', () => {
-  const tasks: [string, WorkflowTask][] = Object.entries(workflows.training.tasks);
+  const tasks: [string, WorkflowTask][] = workflowList.flatMap((workflow) =>
+    Object.entries(workflow.tasks).map(([name, task]): [string, WorkflowTask] => [
+      `${workflow.id}.${name}`,
+      task,
+    ]),
+  );
   it.each(tasks)(
     '%s bundles with only its own external modules',
     async (_name, task) => {

@@ -83,7 +83,13 @@ export class S3BatchFiles implements BatchFiles, BatchTransfers, BatchInputFiles
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     await this.#client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+      // Bytes, not a string: the SDK then knows the length (an empty string reads as a stream of unknown length).
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: typeof body === 'string' ? Buffer.from(body) : body,
+        ContentType: contentType,
+      }),
     );
   }
 

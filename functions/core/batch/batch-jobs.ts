@@ -121,6 +121,9 @@ export function uploadKey(ownerId: string, uploadId: string, format: DatasetForm
   return `batch-predictions/uploads/${ownerId}/${uploadId}.${format}`;
 }
 
+/** Where the Distributed Map's ResultWriter puts each run's results (the ASL names it too). */
+export const MAP_RESULTS_PREFIX = 'batch-predictions/map-results';
+
 export const batchKeys = {
   plan: (jobId: string) => `batch-predictions/jobs/${jobId}/plan.json`,
   manifest: (jobId: string) => `batch-predictions/jobs/${jobId}/manifest.json`,
@@ -132,7 +135,6 @@ export const batchKeys = {
     `batch-predictions/jobs/${jobId}/parts/${String(chunk).padStart(6, '0')}.json`,
   output: (jobId: string, format: string) => `batch-predictions/jobs/${jobId}/output/predictions.${format}`,
   errors: (jobId: string) => `batch-predictions/jobs/${jobId}/output/errors.csv`,
-  results: (jobId: string) => `batch-predictions/jobs/${jobId}/map-results/`,
 };
 
 async function resolveInput(

@@ -67,7 +67,6 @@ export interface PlanResult {
   readonly chunkCount: number;
   readonly maxConcurrency: number;
   readonly manifest: { readonly bucket: string; readonly key: string };
-  readonly results: { readonly bucket: string; readonly prefix: string };
   readonly chunks?: readonly PlannedChunk[];
 }
 
@@ -118,7 +117,6 @@ export async function planBatchJob(
     chunkCount: 0,
     maxConcurrency: settings.maxConcurrency,
     manifest: { bucket: files.bucket, key: batchKeys.manifest(jobId) },
-    results: { bucket: files.bucket, prefix: batchKeys.results(jobId) },
   };
   if (FINISHED.has(job.status)) return skipped;
   const at = deps.now().toISOString();

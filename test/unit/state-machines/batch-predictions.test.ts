@@ -13,6 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAP_RESULTS_PREFIX } from '../../../functions/core/batch/batch-jobs.ts';
 import { workflows } from '../../../functions/steps/workflows.ts';
 import { type LoadedWorkflow, loadWorkflow } from '../../../local/step-functions/definitions.ts';
 import { failureOf } from '../../../local/step-functions/lambda-runtime.ts';
@@ -49,7 +50,6 @@ const planResult = (extra: Record<string, unknown> = {}) => ({
   chunkCount: 3,
   maxConcurrency: 2,
   manifest: { bucket: 'mlp-local-datasets', key: 'batch-predictions/jobs/job-123/manifest.json' },
-  results: { bucket: 'mlp-local-datasets', prefix: 'batch-predictions/jobs/job-123/map-results/' },
   ...extra,
 });
 
@@ -285,7 +285,10 @@ describe('batch predictions workflow, chunks from the S3 manifest (the AWS path)
       expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
       expect(map.MaxConcurrencyPath).toBe('$.plan.value.maxConcurrency');
       expect(map.ResultWriter.Resource).toBe('arn:aws:states:::s3:putObject');
-      expect(map.ResultWriter.Parameters.Bucket).toBe('mlp-local-datasets');
+      expect(map.ResultWriter.Parameters).toEqual({
+        Bucket: 'mlp-local-datasets',
+        Prefix: MAP_RESULTS_PREFIX,
+      });
       expect(map.ResultPath).toBeNull();
     }
     // One chunk step: the two processors differ only in their state names.

@@ -55,7 +55,7 @@ const version = (n: number) =>
     metrics: {},
     metadata: {},
     auditTrail: [],
-  }) as VersionRecord;
+  }) as unknown as VersionRecord;
 
 const request = (extra: Partial<BatchJobRequest> = {}): BatchJobRequest => ({
   model: 'iris',
