@@ -607,6 +607,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batch-predictions/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned URL to PUT a batch input file to (CSV with a header, or JSON Lines).
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        post: operations["createBatchPredictionUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batch-predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your batch prediction jobs, newest first (admins: everyone's); filter by status.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["listBatchPredictions"];
+        put?: never;
+        /**
+         * Predict a whole file (a dataset version or an upload) with one model version, fixed now; answers 202 with the job and its Location.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        post: operations["createBatchPrediction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batch-predictions/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status, rows done and total, rows per second, errors, timings; once done, download URLs for the output and the errors file.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["getBatchPrediction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batch-predictions/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job: its execution stops and no output is made. Cancelling twice is harmless.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        post: operations["cancelBatchPrediction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}/predict": {
         parameters: {
             query?: never;
@@ -1538,6 +1622,116 @@ export interface components {
         };
         TrainingJobPage: {
             items: components["schemas"]["TrainingJob"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        BatchPredictionUpload: {
+            /** Format: uuid */
+            uploadId: string;
+            /** @enum {string} */
+            format: "csv" | "jsonl";
+            /**
+             * Format: uri
+             * @description PUT the file here, then name the upload id in a job request.
+             */
+            uploadUrl: string;
+            /** @constant */
+            method: "PUT";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            expiresAt: string;
+        };
+        BatchPrediction: {
+            jobId: string;
+            ownerId: string;
+            ownerUsername: string;
+            /** @enum {string} */
+            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            /** @description The version fixed when the job started. */
+            model: {
+                name: string;
+                version: number;
+                alias?: string;
+            };
+            input: {
+                /** @enum {string} */
+                format: "csv" | "jsonl";
+                dataset?: {
+                    name: string;
+                    version: number;
+                };
+            };
+            output: {
+                /** @enum {string} */
+                format: "csv" | "jsonl";
+                passthrough: string[];
+                probabilities: boolean;
+            };
+            maxErrorRate: number;
+            rows: {
+                /** @description Known once the input is planned. */
+                total?: number;
+                done: number;
+                errors: number;
+            };
+            chunks: {
+                total?: number;
+                done: number;
+            };
+            rowsPerSecond?: number;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            startedAt?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            plannedAt?: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            finishedAt?: string;
+            durationMs?: number;
+            outputBytes?: number;
+            error?: {
+                step?: string;
+                reason: string;
+            };
+            downloads?: {
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 UTC time.
+                 */
+                expiresAt: string;
+                /**
+                 * Format: uri
+                 * @description SUCCEEDED jobs: the one output file.
+                 */
+                output?: string;
+                /**
+                 * Format: uri
+                 * @description The refused rows: row, line, field, reason.
+                 */
+                errors?: string;
+            };
+        };
+        BatchPredictionPage: {
+            items: components["schemas"]["BatchPrediction"][];
             /** @description Pass as `cursor` for the next page; absent on the last page. */
             nextCursor?: string;
         };
@@ -3426,6 +3620,237 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBatchPredictionUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response instead of creating twice; the same key with another body is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    format: "csv" | "jsonl";
+                };
+            };
+        };
+        responses: {
+            /** @description Where to PUT the file. */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPredictionUpload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBatchPredictions: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Admins only: the jobs of this owner. */
+                ownerId?: string;
+                status?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPredictionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBatchPrediction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response instead of creating twice; the same key with another body is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    model: string;
+                    /** @description Default: `production`, else the newest version. */
+                    alias?: string;
+                    version?: number;
+                    /** @description A dataset version, or a CSV (with a header) or JSON Lines file you uploaded. */
+                    input: {
+                        dataset: {
+                            name: string;
+                            /** @description Default: the newest ready version. */
+                            version?: number;
+                        };
+                        /** @description For a model with one vector input ([N, F]): the input's columns in the model's order (default: every column not passed through). */
+                        features?: string[];
+                    } | {
+                        /**
+                         * Format: uuid
+                         * @description From POST /v1/batch-predictions/uploads, once the file is PUT there.
+                         */
+                        uploadId: string;
+                        /** @enum {string} */
+                        format: "csv" | "jsonl";
+                        /** @description For a model with one vector input ([N, F]): the input's columns in the model's order (default: every column not passed through). */
+                        features?: string[];
+                    };
+                    /**
+                     * @default {
+                     *       "format": "csv",
+                     *       "passthrough": [],
+                     *       "probabilities": false
+                     *     }
+                     */
+                    output?: {
+                        /**
+                         * @default csv
+                         * @enum {string}
+                         */
+                        format?: "csv" | "jsonl";
+                        /**
+                         * @description Input columns copied to each output row, e.g. an id.
+                         * @default []
+                         */
+                        passthrough?: string[];
+                        /**
+                         * @description Classifiers: one column per class.
+                         * @default false
+                         */
+                        probabilities?: boolean;
+                    };
+                    /**
+                     * @description Share of rows that may be refused (listed in the errors file) before the job fails.
+                     * @default 0
+                     */
+                    maxErrorRate?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The job, PENDING; poll its Location. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPrediction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBatchPrediction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPrediction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelBatchPrediction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled job. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPrediction"];
                 };
             };
             400: components["responses"]["BadRequest"];
