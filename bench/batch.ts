@@ -140,7 +140,10 @@ async function localJob(csvPath: string, onnx: Uint8Array) {
     };
     await call('POST', '/v1/models', { name: 'bench-logistic-30', task: 'classification' });
     await call('POST', '/v1/models/bench-logistic-30/versions', undefined, onnx);
-    const upload = await call('POST', '/v1/batch-predictions/uploads', { format: 'csv' });
+    const upload = await call('POST', '/v1/batch-predictions/uploads', {
+      format: 'csv',
+      sizeBytes: (await stat(csvPath)).size,
+    });
     const put = await fetch(upload.uploadUrl, {
       method: 'PUT',
       body: Readable.toWeb(createReadStream(csvPath)) as unknown as ReadableStream,

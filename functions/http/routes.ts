@@ -785,7 +785,10 @@ export const routes = {
     idempotent: true,
     request: { body: createBatchUploadBodySchema },
     responses: { 201: { description: 'Where to PUT the file.', schema: batchUploadSchema } },
-    grants: { tables: { idempotency: 'readWrite' }, buckets: { datasets: 'readWrite' } },
+    grants: {
+      tables: { idempotency: 'readWrite' },
+      buckets: { datasets: { write: ['uploads/batch-predictions/'] } },
+    },
   }),
   createBatchPrediction: route({
     operationId: 'createBatchPrediction',
@@ -811,7 +814,7 @@ export const routes = {
         datasetVersions: 'read',
         idempotency: 'readWrite',
       },
-      buckets: { datasets: 'read' },
+      buckets: { datasets: { read: ['uploads/batch-predictions/'] } },
       workflows: { batchPredictions: 'start' },
     },
   }),
@@ -840,7 +843,10 @@ export const routes = {
     scope: 'full',
     request: { params: batchPredictionParamsSchema },
     responses: { 200: { description: 'The job.', schema: batchPredictionSchema } },
-    grants: { tables: { batchPredictionJobs: 'read' }, buckets: { datasets: 'read' } },
+    grants: {
+      tables: { batchPredictionJobs: 'read' },
+      buckets: { datasets: { read: ['batch-predictions/jobs/'] } },
+    },
   }),
   cancelBatchPrediction: route({
     operationId: 'cancelBatchPrediction',

@@ -85,10 +85,20 @@ const jobAndData = {
   buckets: { datasets: pipelineObjects },
 } as const;
 
-/** The batch steps: the job row, the models they run, and the datasets bucket (inputs, parts, outputs). */
+/**
+ * The batch steps: the job row, the model files they run, and in the datasets bucket the inputs
+ * (committed datasets, the caller's uploads) and their own files per job (plan, parts, output).
+ */
 const batchGrants = {
   tables: { batchPredictionJobs: 'readWrite' },
-  buckets: { datasets: 'readWrite', models: 'read' },
+  buckets: {
+    datasets: {
+      read: ['datasets/', 'uploads/batch-predictions/', 'batch-predictions/jobs/'],
+      write: ['batch-predictions/jobs/'],
+      delete: ['batch-predictions/jobs/'],
+    },
+    models: { read: ['models/'] },
+  },
 } as const;
 
 export const workflows = {

@@ -57,7 +57,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function uploadInput(text: string, token = alice): Promise<string> {
-  const upload = await t.call('POST', '/v1/batch-predictions/uploads', { token, body: { format: 'csv' } });
+  const upload = await t.call('POST', '/v1/batch-predictions/uploads', {
+    token,
+    body: { format: 'csv', sizeBytes: Buffer.byteLength(text) },
+  });
   expect(upload.status).toBe(201);
   const put = await fetch(upload.json.uploadUrl, { method: 'PUT', body: text });
   expect(put.status).toBe(200);

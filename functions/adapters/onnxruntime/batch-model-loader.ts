@@ -1,13 +1,14 @@
 /**
- * The batch steps' models: the same per-container session cache (and so the same loading path from
- * the models bucket) as real-time predictions, held for the length of a chunk.
+ * The batch steps' models: the same per-container session cache, and so the same loading path, as
+ * real-time predictions (the file read at its pinned S3 object version and checked against the
+ * version's SHA-256), held for the length of a chunk.
  */
 import type { BatchModelLoader } from '#core/batch/pipeline.ts';
 import { modelCache } from '../inference-dependencies.ts';
 
 export const batchModelLoader: BatchModelLoader = {
-  async load(artifactKey) {
-    const lease = await modelCache.acquire(artifactKey);
+  async load(artifact) {
+    const lease = await modelCache.acquire(artifact);
     const model = lease.model;
     return {
       model: {

@@ -246,10 +246,13 @@ export class S3BatchFiles implements BatchFiles, BatchTransfers, BatchInputFiles
     }
   }
 
-  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.#client, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
+  /** Signed for exactly `sizeBytes` bytes: S3 refuses a body of any other length. */
+  presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes: number): Promise<string> {
+    return getSignedUrl(
+      this.#client,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentLength: sizeBytes }),
+      { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) },
+    );
   }
 
   presignedDownloadUrl(key: string, expiresInSeconds: number, fileName: string): Promise<string> {

@@ -36,11 +36,16 @@ export interface BatchJobRecord {
   readonly ownerUsername: string;
   readonly ownerRole: 'admin' | 'user';
   readonly request: BatchJobRequest;
-  /** Fixed when the job starts: an alias moving later changes nothing. */
+  /**
+   * Fixed when the job starts: an alias moving later changes nothing. The artifact is pinned (S3
+   * object version, SHA-256) and checked at load as real-time serving checks it.
+   */
   readonly model: {
     readonly name: string;
     readonly version: number;
     readonly artifactKey: string;
+    readonly artifactVersionId?: string;
+    readonly sha256: string;
     readonly alias?: string;
   };
   /** The file read: a dataset version's immutable copy or the caller's upload. */
@@ -116,9 +121,12 @@ export function batchJobNotFound(jobId: string): string {
   return `No batch prediction job ${jobId}.`;
 }
 
-/** Where a caller's uploaded input goes: under their own id, so no one else's upload can be named. */
+/**
+ * Where a caller's uploaded input goes: under their own id, so no one else's upload can be named;
+ * under `uploads/`, which the bucket's lifecycle rule expires after two days.
+ */
 export function uploadKey(ownerId: string, uploadId: string, format: DatasetFormat): string {
-  return `batch-predictions/uploads/${ownerId}/${uploadId}.${format}`;
+  return `uploads/batch-predictions/${ownerId}/${uploadId}.${format}`;
 }
 
 /** Where the Distributed Map's ResultWriter puts each run's results (the ASL names it too). */
@@ -194,6 +202,10 @@ export async function startBatchJob(
       name: request.model,
       version: choice.version.version,
       artifactKey: choice.version.artifactKey,
+      ...(choice.version.artifactVersionId === undefined
+        ? {}
+        : { artifactVersionId: choice.version.artifactVersionId }),
+      sha256: choice.version.sha256,
       ...(choice.alias === undefined ? {} : { alias: choice.alias }),
     },
     input,
@@ -267,7 +279,8 @@ export function rowsPerSecond(job: BatchJobRecord, now: Date): number | undefine
 
 /** Presigned URLs, so the files never pass through a Lambda. */
 export interface BatchTransfers {
-  presignedUploadUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** The URL is signed for exactly `sizeBytes` bytes. */
+  presignedUploadUrl(key: string, expiresInSeconds: number, sizeBytes: number): Promise<string>;
   presignedDownloadUrl(key: string, expiresInSeconds: number, fileName: string): Promise<string>;
 }
 
@@ -277,17 +290,20 @@ export const DOWNLOAD_URL_SECONDS = 60 * 60;
 /** A URL to PUT an input file to; the upload id then names it in a job request. */
 export async function createBatchUpload(
   principal: Principal,
-  format: DatasetFormat,
+  file: { readonly format: DatasetFormat; readonly sizeBytes: number },
   deps: { readonly transfers: BatchTransfers; readonly now: () => Date },
 ) {
+  const { format, sizeBytes } = file;
   const uploadId = randomUUID();
   const expiresAt = new Date(deps.now().getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
   return {
     uploadId,
     format,
+    sizeBytes,
     uploadUrl: await deps.transfers.presignedUploadUrl(
       uploadKey(principal.userId, uploadId, format),
       UPLOAD_URL_SECONDS,
+      sizeBytes,
     ),
     method: 'PUT' as const,
     expiresAt,

@@ -10,6 +10,7 @@
  */
 
 import { NotFoundError, UnprocessableError } from '../errors.ts';
+import type { ServedArtifact } from '../registry/artifact-integrity.ts';
 import { FINISHED } from '../training/jobs.ts';
 import type { BatchJobRecord, BatchJobRepository } from './batch-jobs.ts';
 import { batchKeys } from './batch-jobs.ts';
@@ -42,7 +43,18 @@ export interface LoadedBatchModel {
 }
 
 export interface BatchModelLoader {
-  load(artifactKey: string, id: string): Promise<LoadedBatchModel>;
+  /** The job's pinned artifact, checked against its SHA-256 as real-time serving checks it. */
+  load(artifact: ServedArtifact): Promise<LoadedBatchModel>;
+}
+
+function artifactOf(job: BatchJobRecord): ServedArtifact {
+  return {
+    modelName: job.model.name,
+    version: job.model.version,
+    artifactKey: job.model.artifactKey,
+    sha256: job.model.sha256,
+    ...(job.model.artifactVersionId === undefined ? {} : { artifactVersionId: job.model.artifactVersionId }),
+  };
 }
 
 /** The workflow's settings (its parameters in functions/steps/workflows.ts), handed to the plan step. */
@@ -138,7 +150,7 @@ export async function planBatchJob(
   if (plan.totalRows === 0)
     throw new UnprocessableError('The input file has no rows to predict.', { field: 'input' });
   // Refuses now, before any chunk runs, a file that cannot feed the model.
-  const loaded = await deps.models.load(job.model.artifactKey, `${job.model.name}@${job.model.version}`);
+  const loaded = await deps.models.load(artifactOf(job));
   try {
     mappingFor(job, loaded.model, plan.header);
   } finally {
@@ -183,7 +195,7 @@ export async function runBatchChunk(
   const plan = json<StoredPlan>(await deps.files.get(batchKeys.plan(jobId)), 'The job plan');
   const body = await deps.files.open(job.input.key, { start: chunk.start, end: chunk.end });
   if (body === undefined) throw new NotFoundError('The input file is missing from storage.');
-  const loaded = await deps.models.load(job.model.artifactKey, `${job.model.name}@${job.model.version}`);
+  const loaded = await deps.models.load(artifactOf(job));
   let result: Awaited<ReturnType<typeof runChunk>>;
   try {
     result = await runChunk(body, chunk, {

@@ -4,5 +4,5 @@ import { routes } from '../routes.ts';
 import { batchDeps } from './batch-deps.ts';
 
 export const handler = httpHandler(routes.createBatchPredictionUpload, async ({ principal, body }) =>
-  created(await createBatchUpload(principal, body.format, batchDeps)),
+  created(await createBatchUpload(principal, body, batchDeps)),
 );

@@ -65,13 +65,28 @@ export const createBatchPredictionBodySchema = z
     path: ['version'],
   });
 
-export const createBatchUploadBodySchema = z.strictObject({ format: z.enum(DATASET_FORMATS) });
+/** One presigned PUT: S3 takes at most 5 GiB in a single PUT. */
+export const MAX_BATCH_UPLOAD_BYTES = 5 * 1024 ** 3;
+
+export const createBatchUploadBodySchema = z.strictObject({
+  format: z.enum(DATASET_FORMATS),
+  sizeBytes: z
+    .int()
+    .positive()
+    .max(MAX_BATCH_UPLOAD_BYTES)
+    .describe(
+      "The file's exact size in bytes (at most 5 GiB): the upload URL accepts a body of this length only.",
+    ),
+});
 
 export const batchUploadSchema = z
   .object({
     uploadId: z.uuid(),
     format: z.enum(DATASET_FORMATS),
-    uploadUrl: z.url().describe('PUT the file here, then name the upload id in a job request.'),
+    sizeBytes: z.int().positive(),
+    uploadUrl: z
+      .url()
+      .describe('PUT the file here (exactly `sizeBytes` bytes), then name the upload id in a job request.'),
     method: z.literal('PUT'),
     expiresAt: isoTimestamp,
   })

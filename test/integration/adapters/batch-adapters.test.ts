@@ -21,7 +21,7 @@ const job = (jobId: string): BatchJobRecord => ({
     output: { format: 'csv', passthrough: [], probabilities: false },
     maxErrorRate: 0,
   },
-  model: { name: 'm', version: 1, artifactKey: 'k' },
+  model: { name: 'm', version: 1, artifactKey: 'k', sha256: 'x' },
   input: { key: 'in.csv', format: 'csv' },
   status: 'PENDING',
   createdAt: '2026-12-04T10:00:00.000Z',

@@ -1630,9 +1630,10 @@ export interface components {
             uploadId: string;
             /** @enum {string} */
             format: "csv" | "jsonl";
+            sizeBytes: number;
             /**
              * Format: uri
-             * @description PUT the file here, then name the upload id in a job request.
+             * @description PUT the file here (exactly `sizeBytes` bytes), then name the upload id in a job request.
              */
             uploadUrl: string;
             /** @constant */
@@ -3646,6 +3647,8 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     format: "csv" | "jsonl";
+                    /** @description The file's exact size in bytes (at most 5 GiB): the upload URL accepts a body of this length only. */
+                    sizeBytes: number;
                 };
             };
         };

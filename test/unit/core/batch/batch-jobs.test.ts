@@ -114,7 +114,13 @@ describe('startBatchJob', () => {
     // Assess
     expect(job).toMatchObject({
       status: 'PENDING',
-      model: { name: 'iris', version: 1, artifactKey: 'models/iris/v1/model.onnx', alias: 'production' },
+      model: {
+        name: 'iris',
+        version: 1,
+        artifactKey: 'models/iris/v1/model.onnx',
+        sha256: 'x',
+        alias: 'production',
+      },
       input: { key: uploadKey(alice.userId, 'up-1', 'csv'), format: 'csv' },
       rowsDone: 0,
     });
@@ -193,7 +199,8 @@ describe('cancelBatchJob', () => {
 
 describe('describeBatchJob', () => {
   const transfers = {
-    presignedUploadUrl: async (key: string) => `https://s3/${key}?put`,
+    presignedUploadUrl: async (key: string, _s: number, size: number) =>
+      `https://s3/${key}?put&length=${size}`,
     presignedDownloadUrl: async (key: string, _s: number, name: string) => `https://s3/${key}?as=${name}`,
   };
 
@@ -234,10 +241,17 @@ describe('describeBatchJob', () => {
 
   it("puts uploads under the caller's own id", async () => {
     // Act
-    const upload = await createBatchUpload(alice, 'jsonl', { transfers, now: deps.now });
+    const upload = await createBatchUpload(
+      alice,
+      { format: 'jsonl', sizeBytes: 1234 },
+      { transfers, now: deps.now },
+    );
 
     // Assess
-    expect(upload.uploadUrl).toBe(`https://s3/${uploadKey(alice.userId, upload.uploadId, 'jsonl')}?put`);
+    expect(upload.uploadUrl).toBe(
+      `https://s3/${uploadKey(alice.userId, upload.uploadId, 'jsonl')}?put&length=1234`,
+    );
+    expect(upload.sizeBytes).toBe(1234);
     expect(upload.expiresAt).toBe('2026-12-04T11:00:00.000Z');
   });
 });

@@ -26,6 +26,7 @@ let jobs: InMemoryBatchJobs;
 let files: InMemoryBatchFiles;
 let deps: BatchStepDeps;
 let loads: number;
+let loaded: unknown[];
 let settings = { targetChunkBytes: 64, inlineChunkLimit: 1000, maxConcurrency: 10 };
 
 function job(overrides: Partial<BatchJobRecord['request']> = {}): BatchJobRecord {
@@ -41,7 +42,13 @@ function job(overrides: Partial<BatchJobRecord['request']> = {}): BatchJobRecord
       maxErrorRate: 0.1,
       ...overrides,
     },
-    model: { name: 'sum', version: 4, artifactKey: 'models/sum/v4/model.onnx' },
+    model: {
+      name: 'sum',
+      version: 4,
+      artifactKey: 'models/sum/v4/model.onnx',
+      artifactVersionId: 'v-abc',
+      sha256: 'f00d',
+    },
     input: { key: 'in.csv', format: 'csv' },
     status: 'PENDING',
     createdAt: '2026-12-04T10:00:00.000Z',
@@ -66,13 +73,15 @@ beforeEach(async () => {
   jobs = new InMemoryBatchJobs();
   files = new InMemoryBatchFiles();
   loads = 0;
+  loaded = [];
   settings = { targetChunkBytes: 64, inlineChunkLimit: 1000, maxConcurrency: 10 };
   deps = {
     jobs,
     files,
     models: {
-      load: async () => {
+      load: async (artifact) => {
         loads += 1;
+        loaded.push(artifact);
         return { model, release: () => {} };
       },
     },
@@ -109,6 +118,18 @@ describe('batch workflow steps', () => {
     });
     // The parts are gone once the output stands.
     expect(files.objects.has(batchKeys.part('job-1', 0))).toBe(false);
+    // Every load asks for the pinned file, which the loader checks against its SHA-256.
+    expect(new Set(loaded.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([
+        JSON.stringify({
+          modelName: 'sum',
+          version: 4,
+          artifactKey: 'models/sum/v4/model.onnx',
+          sha256: 'f00d',
+          artifactVersionId: 'v-abc',
+        }),
+      ]),
+    );
   });
 
   it('hands the chunks through the manifest only when there are more than the inline limit', async () => {
