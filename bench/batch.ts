@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { batchModelOf } from '../functions/adapters/onnxruntime/batch-model.ts';
 import { OnnxModel } from '../functions/adapters/onnxruntime/onnx-model.ts';
 import { planChunks } from '../functions/core/batch/chunk-plan.ts';
 import { runChunk } from '../functions/core/batch/chunk-runner.ts';
@@ -209,11 +210,7 @@ async function perChunk(csvPath: string, onnx: Uint8Array) {
       format: 'csv',
       header: plan.header,
       mapping,
-      model: {
-        inputs: model.serving.inputs,
-        ...(model.serving.classLabels === null ? {} : { classLabels: model.serving.classLabels }),
-        predict: (instances) => model.predict(instances),
-      },
+      model: batchModelOf(model),
       output: { format: 'csv', passthrough: ['id'], probabilities: true },
       modelVersion: 1,
       writeHeader: true,

@@ -19,8 +19,8 @@ import type {
   JobStatus,
 } from '#core/batch/batch-jobs.ts';
 import { ConflictError } from '#core/errors.ts';
-import type { Page, PageRequest } from '#core/pagination.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
+import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
 
 /** The stored item: the record plus the set of chunk indexes already counted. */
 type StoredJob = BatchJobRecord & { countedChunks?: Set<number> };
@@ -34,10 +34,13 @@ function toRecord(item: Record<string, unknown> | undefined): BatchJobRecord | u
 export class DynamoDbBatchJobRepository implements BatchJobRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #cursors: CursorSigner | undefined;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  /** `cursors`: default, the signer built from the platform's configured key. */
+  constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#cursors = cursors;
   }
 
   async create(job: BatchJobRecord): Promise<void> {
@@ -75,6 +78,7 @@ export class DynamoDbBatchJobRepository implements BatchJobRepository {
   }
 
   async listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<BatchJobRecord>> {
+    const scope = listingScope(this.#tableName, 'byOwner', ownerId, status);
     const filter = this.#statusFilter(status);
     const result = await this.#client.send(
       new QueryCommand({
@@ -85,28 +89,29 @@ export class DynamoDbBatchJobRepository implements BatchJobRepository {
         ExpressionAttributeValues: { ':owner': ownerId, ...filter.ExpressionAttributeValues },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
     return {
       items: (result.Items ?? []).map((item) => toRecord(item) as BatchJobRecord),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
     };
   }
 
   /** Admins' listing across owners; not on a user's request path. */
   async listAll(page: PageRequest, status?: JobStatus): Promise<Page<BatchJobRecord>> {
+    const scope = listingScope(this.#tableName, 'all', status);
     const result = await this.#client.send(
       new ScanCommand({
         TableName: this.#tableName,
         ...this.#statusFilter(status),
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
       }),
     );
     return {
       items: (result.Items ?? []).map((item) => toRecord(item) as BatchJobRecord),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
+      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
     };
   }
 

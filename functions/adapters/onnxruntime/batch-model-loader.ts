@@ -5,18 +5,11 @@
  */
 import type { BatchModelLoader } from '#core/batch/pipeline.ts';
 import { modelCache } from '../inference-dependencies.ts';
+import { batchModelOf } from './batch-model.ts';
 
 export const batchModelLoader: BatchModelLoader = {
   async load(artifact) {
     const lease = await modelCache.acquire(artifact);
-    const model = lease.model;
-    return {
-      model: {
-        inputs: model.serving.inputs,
-        ...(model.serving.classLabels === null ? {} : { classLabels: model.serving.classLabels }),
-        predict: (instances) => model.predict(instances),
-      },
-      release: () => lease.release(),
-    };
+    return { model: batchModelOf(lease.model), release: () => lease.release() };
   },
 };

@@ -13,7 +13,7 @@ import { CsvTokenizer } from '../datasets/csv-tokenizer.ts';
 import type { DatasetFormat } from '../datasets/dataset-records.ts';
 import { JsonLinesReader } from '../datasets/jsonl-reader.ts';
 import { UnprocessableError } from '../errors.ts';
-import { feedsFromInstances, MAX_INSTANCES } from '../inference/instances.ts';
+import { MAX_INSTANCES } from '../inference/instances.ts';
 import type { ClassLabel, ValueInfo } from '../inference/onnx-graph.ts';
 import type { PredictionResult } from '../inference/outputs.ts';
 import type { PlannedChunk } from './chunk-plan.ts';
@@ -26,6 +26,8 @@ export interface BatchModel {
   readonly classLabels?: readonly ClassLabel[];
   /** The real-time path: rows → checked tensors → run → decoded predictions. */
   predict(instances: unknown[]): Promise<PredictionResult>;
+  /** The same input checks as `predict` on one row; throws its UnprocessableError. */
+  check(instance: unknown): void;
 }
 
 export interface ChunkSettings {
@@ -98,28 +100,37 @@ export async function runChunk(
   const predictBatch = async (batch: PendingRow[]) => {
     let good = batch.filter((row) => row.error === undefined);
     for (const row of batch) if (row.error !== undefined) errors.push(row.error);
-    if (good.length === 0) return;
-    let result: PredictionResult;
-    try {
-      result = await model.predict(good.map((row) => row.instance));
-    } catch (error) {
-      if (!(error instanceof UnprocessableError) || error.details.row === undefined) throw error;
-      // Some row is refused: check each alone (the same core), keep the others.
-      const kept: PendingRow[] = [];
-      for (const row of good) {
-        try {
-          feedsFromInstances([row.instance], model.inputs);
-          kept.push(row);
-        } catch (rowFailure) {
-          if (!(rowFailure instanceof UnprocessableError)) throw rowFailure;
-          errors.push(rowError(row, rowFailure));
+    let checkedEach = false;
+    let result: PredictionResult | undefined;
+    while (good.length > 0 && result === undefined) {
+      try {
+        result = await model.predict(good.map((row) => row.instance));
+      } catch (error) {
+        if (!(error instanceof UnprocessableError) || error.details.row === undefined) throw error;
+        if (!checkedEach) {
+          // Some row is refused: check each alone (the same input checks), keep the others.
+          checkedEach = true;
+          good = good.filter((row) => {
+            try {
+              model.check(row.instance);
+              return true;
+            } catch (rowFailure) {
+              if (!(rowFailure instanceof UnprocessableError)) throw rowFailure;
+              errors.push(rowError(row, rowFailure));
+              return false;
+            }
+          });
+          continue;
         }
+        // Every input passed: the model's answer for that row was refused (NaN, say). Drop it, run again.
+        const blamed = good[error.details.row - 1];
+        if (blamed === undefined) throw error;
+        errors.push(rowError(blamed, error));
+        good = good.filter((row) => row !== blamed);
       }
-      errors.sort((a, b) => a.row - b.row);
-      good = kept;
-      if (good.length === 0) return;
-      result = await model.predict(good.map((row) => row.instance));
     }
+    errors.sort((a, b) => a.row - b.row);
+    if (result === undefined) return;
     const { predictions, probabilities } = result;
     for (let i = 0; i < good.length; i += 1) {
       const row = good[i] as PendingRow;

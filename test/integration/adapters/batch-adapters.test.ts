@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbBatchJobRepository } from '../../../functions/adapters/dynamodb/batch-job-repository.ts';
 import { S3BatchFiles } from '../../../functions/adapters/s3/batch-files.ts';
 import type { BatchJobRecord } from '../../../functions/core/batch/batch-jobs.ts';
+import { CursorSigner } from '../../../functions/core/pagination.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
 
 let emulators: TestEmulators;
@@ -39,7 +40,11 @@ async function text(body: AsyncIterable<Uint8Array> | undefined): Promise<string
 
 beforeAll(async () => {
   emulators = await startTestEmulators();
-  jobs = new DynamoDbBatchJobRepository(emulators.documentClient, emulators.tableNames.batchPredictionJobs);
+  jobs = new DynamoDbBatchJobRepository(
+    emulators.documentClient,
+    emulators.tableNames.batchPredictionJobs,
+    new CursorSigner('integration-test-cursor-signing-key'),
+  );
   files = new S3BatchFiles(emulators.s3, emulators.bucketNames.datasets, { minPartBytes: 8 });
 }, 30_000);
 
@@ -72,10 +77,12 @@ describe('DynamoDbBatchJobRepository', () => {
     await jobs.create({ ...job('j3'), ownerId: 'u2', createdAt: '2026-12-04T12:00:00.000Z' });
 
     // Act
-    const page = await jobs.listByOwner('u2', { limit: 10 });
+    const first = await jobs.listByOwner('u2', { limit: 1 });
+    const second = await jobs.listByOwner('u2', { limit: 1, cursor: first.nextCursor as string });
 
     // Assess
-    expect(page.items.map((j) => j.jobId)).toEqual(['j3', 'j2']);
+    expect([...first.items, ...second.items].map((j) => j.jobId)).toEqual(['j3', 'j2']);
+    await expect(jobs.listByOwner('u1', { limit: 1, cursor: first.nextCursor as string })).rejects.toThrow();
   });
 });
 

@@ -24,9 +24,10 @@ function vectorModel(calls: number[] = []): BatchModel {
   return {
     inputs: [vectorInput],
     classLabels: [0, 1],
+    check: (instance) => feedsFromInstances([instance], [vectorInput], [], ['X']),
     async predict(instances) {
       calls.push(instances.length);
-      const feeds = feedsFromInstances(instances, [vectorInput]);
+      const feeds = feedsFromInstances(instances, [vectorInput], [], ['X']);
       const data = feeds.X?.data as Float32Array;
       const predictions = [];
       const probabilities = [];
@@ -111,6 +112,64 @@ describe('runChunk', () => {
     expect(calls).toEqual([5, 3]);
   });
 
+  it('drops a row whose answer the model refuses (a NaN output), after its inputs passed, and predicts the rest', async () => {
+    // Prepare: row r3's inputs are fine, but the model cannot answer it.
+    const base = vectorModel();
+    const model: BatchModel = {
+      ...base,
+      async predict(instances) {
+        const at = instances.findIndex((instance) => (instance as number[])[0] === 999);
+        if (at >= 0) {
+          throw new UnprocessableError(`Row ${at + 1}, label: the model answered NaN`, {
+            row: at + 1,
+            field: 'label',
+          });
+        }
+        return base.predict(instances);
+      },
+    };
+
+    // Act
+    const result = await runCsv('id,a,b\nr1,1,1\nr2,abc,1\nr3,999,1\nr4,2,2\n', model);
+
+    // Assess
+    expect(result.errors.map((e) => [e.row, e.field, e.reason])).toEqual([
+      [2, 'X[0]', 'expected a finite number (or null for a missing value), got a string ("abc")'],
+      [3, 'label', 'the model answered NaN'],
+    ]);
+    expect(
+      result.output
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['r1', 'r4']);
+  });
+
+  it('refuses an empty field where the model does not declare it handles missing values, as predict does', async () => {
+    // Prepare
+    const strict: BatchModel = {
+      inputs: [vectorInput],
+      check: (instance) => feedsFromInstances([instance], [vectorInput]),
+      predict: async (instances) => {
+        feedsFromInstances(instances, [vectorInput]);
+        return { predictions: instances.map(() => 0) };
+      },
+    };
+
+    // Act
+    const result = await runCsv('id,a,b\nr1,1,\nr2,1,1\n', strict, { ...csvSpec, probabilities: false });
+
+    // Assess
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        row: 1,
+        field: 'X[1]',
+        reason: expect.stringMatching(/missing value \(null\) is not allowed/),
+      }),
+    ]);
+    expect(result.predicted).toBe(1);
+  });
+
   it('runs the model in batches of at most the row limit', async () => {
     // Prepare
     const rows = Array.from({ length: 25 }, (_, i) => `${i},${i},1`).join('\n');
@@ -142,8 +201,9 @@ describe('runChunk', () => {
     const seen: unknown[] = [];
     const model: BatchModel = {
       inputs: namedInputs,
+      check: (instance) => feedsFromInstances([instance], namedInputs, [], ['tenure', 'contract']),
       async predict(instances) {
-        feedsFromInstances(instances, namedInputs);
+        feedsFromInstances(instances, namedInputs, [], ['tenure', 'contract']);
         seen.push(...instances);
         return { predictions: instances.map((_, i) => i * 10) };
       },

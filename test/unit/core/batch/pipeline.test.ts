@@ -16,6 +16,7 @@ const input: TensorInfo = { name: 'X', isTensor: true, type: 'float32', shape: [
 /** Predicts x0 + x1 through the same input checks as the endpoint. */
 const model: BatchModel = {
   inputs: [input],
+  check: (instance) => feedsFromInstances([instance], [input]),
   async predict(instances) {
     const data = feedsFromInstances(instances, [input]).X?.data as Float32Array;
     return { predictions: instances.map((_, r) => (data[2 * r] as number) + (data[2 * r + 1] as number)) };
