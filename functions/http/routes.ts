@@ -37,6 +37,7 @@ import {
   datasetWithLatestSchema,
   listDatasetsQuerySchema,
 } from './schemas/datasets.ts';
+import { driftQuerySchema, driftReportSchema } from './schemas/drift.ts';
 import { mlflowInvocationBodySchema, mlflowPredictionsSchema } from './schemas/mlflow.ts';
 import {
   aliasParamsSchema,
@@ -1053,6 +1054,24 @@ export const routes = {
     request: { params: modelParamsSchema, query: modelUsageQuerySchema },
     responses: { 200: { description: 'The usage time series.', schema: modelUsageSchema } },
     grants: { tables: { models: 'read', usage: 'read' } },
+  }),
+  getDriftReport: route({
+    operationId: 'getDriftReport',
+    method: 'GET',
+    path: '/v1/models/{name}/drift',
+    entry: 'functions/http/monitoring/get-drift-report.ts',
+    summary:
+      'Data drift of a version: its captured inputs in a window against its training baseline (PSI, KS, chi-squared per feature).',
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: modelParamsSchema, query: driftQuerySchema },
+    responses: { 200: { description: 'The drift report.', schema: driftReportSchema } },
+    function: { memoryMb: 1024, timeoutSeconds: 29 },
+    grants: {
+      tables: { models: 'read', modelVersions: 'read' },
+      buckets: { models: { read: ['captures/'] } },
+    },
   }),
   getPlatformUsage: route({
     operationId: 'getPlatformUsage',

@@ -931,6 +931,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Data drift of a version: its captured inputs in a window against its training baseline (PSI, KS, chi-squared per feature).
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["getDriftReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/usage": {
         parameters: {
             query?: never;
@@ -1854,6 +1874,49 @@ export interface components {
                 p95: number | null;
                 p99: number | null;
             };
+        };
+        DriftReport: {
+            model: string;
+            version: number;
+            from: string;
+            to: string;
+            /** @description PSI thresholds. */
+            thresholds: {
+                warning: number;
+                drift: number;
+            };
+            /** @description Served values a feature needs for a verdict. */
+            minSample: number;
+            /** @description Captured predictions read. */
+            records: number;
+            recordsWithoutInputs: number;
+            rows: number;
+            truncated: boolean;
+            /** @enum {string} */
+            verdict: "ok" | "warning" | "drift" | "insufficient-data";
+            driftedFeatures: string[];
+            features: {
+                column: string;
+                /** @enum {string} */
+                kind: "numeric" | "categorical";
+                /** @enum {string} */
+                verdict: "ok" | "warning" | "drift" | "insufficient-data";
+                count: number;
+                psi: number | null;
+                ks?: number | null;
+                chiSquared?: {
+                    statistic: number;
+                    degreesOfFreedom: number;
+                    pValue: number;
+                } | null;
+                missingShare: number;
+                baselineMissingShare: number;
+                unseenCategories?: {
+                    value: string;
+                    count: number;
+                }[];
+                detail?: string;
+            }[];
         };
         PlatformUsage: {
             from: string;
@@ -4242,6 +4305,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDriftReport: {
+        parameters: {
+            query?: {
+                /** @description Default: the newest version. */
+                version?: number;
+                /** @description Start of the window (inclusive); default 24 h before `to`. At most 7 days. */
+                from?: string;
+                /** @description End of the window (exclusive); default now. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drift report. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReport"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,141 @@
+/**
+ * Data drift through the local API: a model trained on iris keeps a drift baseline; with capture on,
+ * served rows land in S3, and the drift report flags exactly the feature whose values were shifted.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../support/fixtures.ts';
+import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
+
+let t: TestPlatform;
+let alice: string;
+let bob: string;
+
+beforeAll(async () => {
+  t = await startTestPlatform({
+    functionEnvironment: { SERVING_CACHE_TTL_MS: '0', CAPTURE_FLUSH_INTERVAL_MS: '200' },
+  });
+  [alice, bob] = await Promise.all([t.token('alice'), t.token('bob')]);
+});
+afterAll(async () => t?.close());
+
+const irisCsv = readFileSync(new URL('../../data/public/iris.csv', import.meta.url), 'utf8');
+const [header, ...lines] = irisCsv.trim().split('\n');
+const columns = (header ?? '').split(',');
+const features = columns.filter((c) => c !== 'target');
+/** The 150 iris rows as the objects a client sends, without the target. */
+const irisRows = lines.map((line) => {
+  const values = line.split(',');
+  return Object.fromEntries(features.map((f) => [f, Number(values[columns.indexOf(f)])]));
+});
+
+async function trainIris(modelName: string) {
+  const started = await t.call('POST', '/v1/datasets', {
+    token: alice,
+    body: { name: 'iris', format: 'csv', sizeBytes: Buffer.byteLength(irisCsv) },
+  });
+  expect(started.status).toBe(201);
+  expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: irisCsv })).status).toBe(200);
+  const committed = await t.call('POST', `/v1/datasets/iris/versions/${started.json.version}/commit`, {
+    token: alice,
+  });
+  expect(committed.status).toBe(200);
+  const job = await t.call('POST', '/v1/training-jobs', {
+    token: alice,
+    body: { dataset: 'iris', target: 'target', modelName },
+  });
+  expect(job.status).toBe(202);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const state = await t.call('GET', `/v1/training-jobs/${job.json.jobId}`, { token: alice });
+    if (state.json.status === 'SUCCEEDED') return;
+    if (['FAILED', 'CANCELLED'].includes(state.json.status) || Date.now() > deadline) {
+      throw new Error(`training ended ${state.json.status}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function reportUntil(path: string, done: (json: any) => boolean) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const response = await t.call('GET', path, { token: alice });
+    expect(response.status).toBe(200);
+    if (done(response.json) || Date.now() > deadline) return response.json;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('drift reports', () => {
+  it('flags exactly the shifted feature of a trained version, and says "not enough data" before', async () => {
+    await trainIris('drift-iris');
+    const empty = await t.call('GET', '/v1/models/drift-iris/drift?version=1', { token: alice });
+    expect(empty.status).toBe(200);
+    expect(empty.json).toMatchObject({
+      version: 1,
+      records: 0,
+      verdict: 'insufficient-data',
+      driftedFeatures: [],
+    });
+    expect(empty.json.features.map((f: any) => f.column)).toEqual(features);
+    expect(empty.json.features.every((f: any) => /Not enough data/.test(f.detail))).toBe(true);
+
+    expect(
+      (await t.call('PATCH', '/v1/models/drift-iris', { token: alice, body: { capture: { sampleRate: 1 } } }))
+        .status,
+    ).toBe(200);
+    const shifted = irisRows.map((row) => ({ ...row, petal_length_cm: (row.petal_length_cm as number) + 4 }));
+    for (const instances of [shifted, shifted]) {
+      const answer = await t.call('POST', '/v1/models/drift-iris/predict', {
+        token: alice,
+        body: { instances },
+      });
+      expect(answer.status).toBe(200);
+    }
+
+    const report = await reportUntil('/v1/models/drift-iris/drift?version=1', (json) => json.records >= 2);
+    expect(report).toMatchObject({ records: 2, rows: 300, truncated: false, verdict: 'drift' });
+    expect(report.driftedFeatures).toEqual(['petal_length_cm']);
+    for (const feature of report.features) {
+      expect(feature.count).toBe(300);
+      expect(feature.kind).toBe('numeric');
+      if (feature.column === 'petal_length_cm') {
+        expect(feature.psi).toBeGreaterThan(0.2);
+        expect(feature.ks).toBeGreaterThan(0.5);
+      } else {
+        expect(feature.verdict).toBe('ok');
+        expect(feature.psi).toBeLessThan(0.1);
+      }
+    }
+  }, 180_000);
+
+  it('refuses a version without a baseline (uploaded, not trained), and hides the model from others', async () => {
+    expect(
+      (
+        await t.call('POST', '/v1/models', {
+          token: alice,
+          body: { name: 'uploaded', task: 'classification' },
+        })
+      ).status,
+    ).toBe(201);
+    const uploaded = await t.call('POST', '/v1/models/uploaded/versions', {
+      token: alice,
+      rawBody: Buffer.from(fixture('iris_logreg_zipmap').bytes) as unknown as string,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(uploaded.status).toBe(201);
+    const refused = await t.call('GET', '/v1/models/uploaded/drift', { token: alice });
+    expect(refused.status).toBe(422);
+    expect(refused.json.detail).toMatch(/no drift baseline/);
+    expect((await t.call('GET', '/v1/models/drift-iris/drift', { token: bob })).status).toBe(404);
+    expect((await t.call('GET', '/v1/models/drift-iris/drift?version=9', { token: alice })).status).toBe(404);
+    const tooWide = await t.call(
+      'GET',
+      '/v1/models/drift-iris/drift?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z',
+      {
+        token: alice,
+      },
+    );
+    expect(tooWide.status).toBe(400);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '#core/auth/principal.ts';
+import { type CaptureReader, driftReport, MIN_SAMPLE } from '#core/monitoring/drift-report.ts';
+import type { CapturedPrediction } from '#core/monitoring/prediction-capture.ts';
+import type { ModelRecord, VersionRecord } from '#core/registry/model-records.ts';
+import { categoricalBaseline, numericBaseline } from '#core/training/drift-baseline.ts';
+
+const alice: Principal = { userId: 'u-alice', username: 'alice', role: 'user', via: 'token', scope: 'full' };
+const bob: Principal = { userId: 'u-bob', username: 'bob', role: 'user', via: 'token', scope: 'full' };
+const NOW = new Date('2026-12-04T20:00:00Z');
+
+const training = Array.from({ length: 1000 }, (_, i) => ({
+  x: String((i % 100) / 10),
+  colour: ['red', 'green', 'blue'][i % 3] as string,
+}));
+const baseline = [
+  numericBaseline(
+    'x',
+    training.map((r) => r.x),
+  ),
+  categoricalBaseline(
+    'colour',
+    training.map((r) => r.colour),
+    ['red', 'green', 'blue'],
+  ),
+];
+
+const model = { name: 'm', ownerId: 'u-alice', latestVersion: 2, aliases: {} } as unknown as ModelRecord;
+const versionWith = (metadata: Record<string, unknown>) =>
+  ({ version: 2, metadata }) as unknown as VersionRecord;
+
+function deps(
+  records: CapturedPrediction[],
+  metadata: Record<string, unknown> = { driftBaseline: baseline },
+) {
+  const reads: unknown[] = [];
+  const captures: CaptureReader = {
+    async *list(name, version, from, to) {
+      reads.push({ name, version, from, to });
+      yield* records;
+    },
+  };
+  return {
+    reads,
+    deps: {
+      models: { get: async (name: string) => (name === 'm' ? model : undefined) },
+      versions: { get: async (_: string, v: number) => (v === 2 ? versionWith(metadata) : undefined) },
+      captures,
+    },
+  };
+}
+
+const record = (inputs: unknown): CapturedPrediction => ({
+  requestId: 'r',
+  time: NOW.toISOString(),
+  model: 'm',
+  version: 2,
+  inputs,
+  outputs: {},
+});
+
+describe('driftReport', () => {
+  it('reads the newest version’s last 24 h by default and compares object and array rows with the baseline', async () => {
+    const same = Array.from({ length: 300 }, (_, i) => ({
+      x: (i % 100) / 10,
+      colour: ['red', 'green', 'blue'][i % 3],
+    }));
+    const positional = same.map((r) => [r.x, 'purple']);
+    const { deps: d, reads } = deps([
+      record(same),
+      record(positional),
+      { ...record(undefined), inputs: undefined },
+    ]);
+    const report = await driftReport(alice, 'm', {}, d, NOW);
+    expect(reads).toEqual([{ name: 'm', version: 2, from: new Date('2026-12-03T20:00:00Z'), to: NOW }]);
+    expect(report).toMatchObject({ version: 2, records: 3, recordsWithoutInputs: 1, rows: 600 });
+    const [x, colour] = report.features;
+    expect(x).toMatchObject({ column: 'x', verdict: 'ok', count: 600 });
+    expect(x?.psi).toBeLessThan(0.01);
+    // Half the served colours are an unseen "purple": drift, named among the unseen categories.
+    expect(colour).toMatchObject({
+      column: 'colour',
+      verdict: 'drift',
+      unseenCategories: [{ value: 'purple', count: 300 }],
+    });
+    expect(colour?.chiSquared?.pValue).toBeLessThan(1e-10);
+    expect(report.driftedFeatures).toEqual(['colour']);
+    expect(report.verdict).toBe('drift');
+  });
+
+  it('says "not enough data" below the minimum sample, and counts the missing share', async () => {
+    const rows = Array.from({ length: MIN_SAMPLE }, (_, i) => ({
+      x: i < MIN_SAMPLE - 1 ? 5 : null,
+      colour: 'red',
+    }));
+    const report = await driftReport(alice, 'm', { version: 2 }, deps([record(rows)]).deps, NOW);
+    expect(report.features[0]).toMatchObject({
+      verdict: 'insufficient-data',
+      psi: null,
+      missingShare: 1 / MIN_SAMPLE,
+    });
+    expect(report.features[0]?.detail).toMatch(/Not enough data: 49 served values, at least 50/);
+    // 50 served colours, all red against a third each in training.
+    expect(report.features[1]?.verdict).toBe('drift');
+  });
+
+  it('refuses a version without a baseline, an unknown version, a model the caller may not read, and a wide window', async () => {
+    await expect(driftReport(alice, 'm', {}, deps([], {}).deps, NOW)).rejects.toMatchObject({ status: 422 });
+    await expect(driftReport(alice, 'm', { version: 7 }, deps([]).deps, NOW)).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(driftReport(bob, 'm', {}, deps([]).deps, NOW)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      driftReport(alice, 'm', { from: new Date('2026-11-01T00:00:00Z') }, deps([]).deps, NOW),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+});
