@@ -105,7 +105,11 @@ try {
   const capture = new CaptureRecorder({
     // Discards what it is given (after serializing it at flush, as the S3 writer does): this
     // measures the request path's share, the sample draw and the buffering.
-    store: { put: async (_key, body) => void (capturedBytes += body.length) },
+    store: {
+      put: async (_key, body) => {
+        capturedBytes += body.length;
+      },
+    },
     flushEveryRecords: 500,
     flushIntervalMs: 10_000,
     writerId: 'bench',

@@ -80,7 +80,7 @@ function isMissing(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 }
 
-function valueOf(row: Row, column: string, position: number): unknown {
+function cellOf(row: Row, column: string, position: number): unknown {
   return Array.isArray(row) ? row[position] : (row as Readonly<Record<string, unknown>>)[column];
 }
 
@@ -225,7 +225,7 @@ export async function driftReport(
       if (row === null || typeof row !== 'object') continue;
       rows += 1;
       baseline.forEach((feature, position) => {
-        columns.get(feature.column)?.push(valueOf(row as Row, feature.column, position));
+        columns.get(feature.column)?.push(cellOf(row as Row, feature.column, position));
       });
     }
     if (truncated) break;
