@@ -1,7 +1,9 @@
 /**
- * The CDK app: the stateful stack (tables, buckets, user pool), the API stack (functions, HTTP API,
- * workflows) and the observability stack (alarm topic, alarms, dashboard), checked by cdk-nag's AWS Solutions rules. `buildPlatformApp` builds it without
- * synthesizing, for the infra tests; run as the main module (the `cdk` CLI) it synthesizes.
+ * The CDK app: the stateful stack (tables, buckets, user pool), the API stack (route functions,
+ * authorizer, HTTP API), the workflows stack (state machines, their tasks, scheduled maintenance) and
+ * the observability stack (alarm topic, alarms, dashboards), checked by cdk-nag's AWS Solutions rules.
+ * `buildPlatformApp` builds it without synthesizing, for the infra tests; run as the main module (the
+ * `cdk` CLI) it synthesizes.
  *
  * Context: `stage` (default `dev`), `corsOrigins` (a list, or a comma-separated string on the
  * command line: `cdk synth -c corsOrigins=https://a.example,https://b.example`), `alarmEmail` (an
@@ -20,12 +22,14 @@ import { repositoryRoot } from './constructs/platform-function.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { ObservabilityStack } from './stacks/observability-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
+import { WorkflowsStack } from './stacks/workflows-stack.ts';
 
 export interface PlatformApp {
   readonly app: App;
   readonly stage: string;
   readonly stateful: StatefulStack;
   readonly api: ApiStack;
+  readonly workflows: WorkflowsStack;
   readonly observability: ObservabilityStack;
 }
 
@@ -95,22 +99,29 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
     description: `ML platform (${stage}): tables, buckets and user pool`,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
-    description: `ML platform (${stage}): functions, HTTP API and workflows`,
+    description: `ML platform (${stage}): route functions, authorizer and HTTP API`,
     storage: stateful.storage,
     auth: stateful.auth,
     stage,
     serviceVersion: readServiceVersion(),
     corsAllowedOrigins: readCorsOrigins(app),
   });
+  const workflows = new WorkflowsStack(app, `${prefix}-Workflows`, {
+    description: `ML platform (${stage}): workflows (training, batch predictions) and maintenance`,
+    stage,
+    storage: stateful.storage,
+    api: api.api,
+  });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     description: `ML platform (${stage}): alarm topic, alarms and dashboards`,
     api,
+    workflows,
     stage,
     ...(alarmEmail ? { alarmEmail } : {}),
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stage, stateful, api, observability };
+  return { app, stage, stateful, api, workflows, observability };
 }
 
 const isMainModule =

@@ -59,10 +59,22 @@ let template: Template;
 const logicalId = (construct: IConstruct) =>
   Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 
+const templates = new Map<Stack, Template>();
+/** The template of the stack a construct is in: route functions are the API stack's, tasks the workflows stack's. */
+function templateOf(construct: IConstruct): Template {
+  const stack = Stack.of(construct);
+  let found = templates.get(stack);
+  if (found === undefined) {
+    found = Template.fromStack(stack);
+    templates.set(stack, found);
+  }
+  return found;
+}
+
 /** The statements of a function's execution role (its default policy). */
 function statementsOf(fn: PlatformFunction): Statement[] {
   const policy = fn.executionRole.node.findChild('DefaultPolicy');
-  const resource = template.toJSON().Resources[logicalId(policy)];
+  const resource = templateOf(policy).toJSON().Resources[logicalId(policy)];
   return resource.Properties.PolicyDocument.Statement as Statement[];
 }
 
@@ -75,8 +87,20 @@ function statementsOn(fn: PlatformFunction, construct: IConstruct): Statement[] 
   return statementsOf(fn).filter((s) => JSON.stringify(s.Resource).includes(id));
 }
 
+/**
+ * The API stack and the workflows stack as one template: the stacks that hold the platform's
+ * functions, for the checks every function must pass wherever it is deployed.
+ */
+let functionStacks: Template;
+
 beforeAll(() => {
   ({ template, ...platform } = synthesize());
+  const workflows = Template.fromStack(platform.workflows).toJSON();
+  const api = template.toJSON();
+  functionStacks = Template.fromJSON({
+    Resources: { ...api.Resources, ...workflows.Resources },
+    Outputs: { ...api.Outputs, ...workflows.Outputs },
+  });
 }, 120_000);
 
 describe('PlatformApi routes', () => {
@@ -169,7 +193,7 @@ describe('PlatformApi authorizer', () => {
 describe('PlatformFunction', () => {
   it('runs every function on nodejs22.x, x86_64, traced, logging to its own log group', () => {
     // Act
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const functions = Object.values(functionStacks.findResources('AWS::Lambda::Function'));
 
     // Assess
     expect(functions).toHaveLength(routeList.length + 1 + taskCount);
@@ -192,7 +216,7 @@ describe('PlatformFunction', () => {
       .filter((name) => name !== 'AWS_REGION');
 
     // Act
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const functions = Object.values(functionStacks.findResources('AWS::Lambda::Function'));
 
     // Assess
     expect(required.length).toBeGreaterThan(0);
@@ -215,7 +239,10 @@ describe('PlatformFunction', () => {
     const api = platform.api.api;
     const secretId = logicalId(api.cursorSigningKey);
     const variablesOf = (fn: PlatformFunction) =>
-      template.toJSON().Resources[logicalId(fn)].Properties.Environment.Variables as Record<string, unknown>;
+      templateOf(fn).toJSON().Resources[logicalId(fn)].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
 
     // Act
     const secret = template.toJSON().Resources[secretId];
@@ -226,8 +253,8 @@ describe('PlatformFunction', () => {
     expect(secret.Properties.SecretString).toBeUndefined();
     for (const fn of [
       ...Object.values(api.routeFunctions),
-      ...platform.api.pipeline.functions,
-      ...platform.api.maintenance.functions,
+      ...platform.workflows.pipeline.functions,
+      ...platform.workflows.maintenance.functions,
     ]) {
       const key = JSON.stringify(variablesOf(fn).CURSOR_SIGNING_KEY);
       expect(key).toContain('{{resolve:secretsmanager:');
@@ -265,7 +292,7 @@ describe('PlatformFunction', () => {
     // The state machines' roles (log delivery and X-Ray need "*" there too) are checked in pipeline.test.ts.
     const rolesAssumedBy = (service: string) =>
       Object.keys(
-        template.findResources('AWS::IAM::Role', {
+        functionStacks.findResources('AWS::IAM::Role', {
           Properties: {
             AssumeRolePolicyDocument: {
               Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: service } })]),
@@ -277,7 +304,7 @@ describe('PlatformFunction', () => {
     // there) are checked in pipeline.test.ts.
     const stateMachineRoles = rolesAssumedBy('states.amazonaws.com');
     const sageMakerRoles = rolesAssumedBy('sagemaker.amazonaws.com');
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter(
+    const policies = Object.values(functionStacks.findResources('AWS::IAM::Policy')).filter(
       (p) => ![...stateMachineRoles, ...sageMakerRoles].includes(p.Properties.Roles[0].Ref),
     );
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
@@ -285,10 +312,10 @@ describe('PlatformFunction', () => {
     // Assess
     expect(stateMachineRoles).toHaveLength(workflowList.length);
     expect(sageMakerRoles).toHaveLength(workflowList.filter((w) => w.serviceTasks !== undefined).length);
-    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toHaveLength(
+    expect(Object.keys(functionStacks.findResources('AWS::IAM::Role'))).toHaveLength(
       routeList.length + 1 + taskCount + workflowList.length + sageMakerRoles.length,
     );
-    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    functionStacks.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
     for (const statement of statements) {
       if (statement.Resource === '*') {
         expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
@@ -361,7 +388,7 @@ describe('S3 grants by key prefix', () => {
 
   it('lets only the dataset commit write datasets/, of every function in the stack', () => {
     const datasets = platform.stateful.storage.buckets.datasets.bucket;
-    const writers = [...platform.api.api.functions, ...platform.api.pipeline.functions]
+    const writers = [...platform.api.api.functions, ...platform.workflows.pipeline.functions]
       .filter((fn) => objectGrantsIn(statementsOn(fn, datasets))['s3:PutObject']?.includes('datasets/'))
       .map((fn) => fn.node.id);
     expect(writers).toEqual([
@@ -371,7 +398,7 @@ describe('S3 grants by key prefix', () => {
   });
 
   it('grants no S3 object action on a whole bucket', () => {
-    for (const fn of [...platform.api.api.functions, ...platform.api.pipeline.functions]) {
+    for (const fn of [...platform.api.api.functions, ...platform.workflows.pipeline.functions]) {
       for (const prefixes of Object.values(
         objectGrantsIn(
           Object.values(platform.stateful.storage.buckets).flatMap((b) => statementsOn(fn, b.bucket)),
@@ -386,18 +413,20 @@ describe('S3 grants by key prefix', () => {
 describe('PlatformMaintenance', () => {
   it('runs the orphan sweep hourly from EventBridge, allowed to delete under models/ and to read versions', () => {
     // Prepare
-    const fn = platform.api.maintenance.scheduledFunctions.sweepOrphanArtifacts as PlatformFunction;
+    const fn = platform.workflows.maintenance.scheduledFunctions.sweepOrphanArtifacts as PlatformFunction;
     const { tables, buckets } = platform.stateful.storage;
 
     // Act
     const rules = Object.values(
-      template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'rate(1 hour)' } }),
+      templateOf(fn).findResources('AWS::Events::Rule', {
+        Properties: { ScheduleExpression: 'rate(1 hour)' },
+      }),
     );
 
     // Assess
     expect(rules).toHaveLength(1);
     expect(JSON.stringify(rules[0]?.Properties.Targets)).toContain(logicalId(fn));
-    template.hasResourceProperties('AWS::Lambda::Permission', {
+    templateOf(fn).hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'events.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
     });
@@ -505,19 +534,20 @@ describe('PlatformObservability', () => {
   const alarmsOf = () =>
     Object.values(watching.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, any> }[];
   /**
-   * The API stack's logical id a value of the observability stack names: the API stack exports what
-   * the alarms watch, and this follows the import back to the exported `Ref` or `Fn::GetAtt`.
+   * The logical id (in the API or workflows stack) a value of the observability stack names: those
+   * stacks export what the alarms watch, and this follows the import back to the exported `Ref` or
+   * `Fn::GetAtt`.
    */
   const apiResourceOf = (value: any): string => {
     const exportName = value?.['Fn::ImportValue'];
     if (typeof exportName !== 'string')
       throw new Error(`not a cross-stack reference: ${JSON.stringify(value)}`);
-    const output = Object.values(template.toJSON().Outputs as Record<string, any>).find(
+    const output = Object.values(functionStacks.toJSON().Outputs as Record<string, any>).find(
       (candidate) => candidate.Export?.Name === exportName,
     );
     return output?.Value.Ref ?? output?.Value['Fn::GetAtt']?.[0];
   };
-  const training = () => platform.api.pipeline.workflows.training;
+  const training = () => platform.workflows.pipeline.workflows.training;
 
   it('sends every alarm to an encrypted, TLS-only topic, with an email subscription only when asked', () => {
     // Prepare
@@ -625,7 +655,7 @@ describe('PlatformObservability', () => {
 
   it('alarms on throttles of every function of the stack, at most 10 functions per alarm', () => {
     // Prepare
-    const functionIds = Object.keys(template.findResources('AWS::Lambda::Function'));
+    const functionIds = Object.keys(functionStacks.findResources('AWS::Lambda::Function'));
 
     // Act
     const alarms = alarmsOf().filter((a) =>

@@ -45,13 +45,13 @@ beforeAll(() => {
   });
   const assembly = platform.app.synth();
   assemblyDirectory = assembly.directory;
-  resources = Template.fromStack(platform.api).toJSON().Resources;
+  resources = Template.fromStack(platform.workflows).toJSON().Resources;
 }, 240_000);
 
 describe('batch predictions workflow in CDK', () => {
   it('deploys the ASL file as a Distributed Map reading the manifest with an ItemReader and writing a ResultWriter', () => {
     // Prepare
-    const workflow = platform.api.pipeline.workflows.batchPredictions;
+    const workflow = platform.workflows.pipeline.workflows.batchPredictions;
     const properties = resources[logicalId(workflow.stateMachine)]?.Properties;
 
     // Act
@@ -77,7 +77,7 @@ describe('batch predictions workflow in CDK', () => {
 
   it("grants the state machine exactly the Distributed Map's needs: its child executions, the manifests, the results prefix", () => {
     // Prepare
-    const workflow = platform.api.pipeline.workflows.batchPredictions;
+    const workflow = platform.workflows.pipeline.workflows.batchPredictions;
     const statements = statementsOfRole(workflow.stateMachine.role);
     const byAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
 
@@ -104,7 +104,7 @@ describe('batch predictions workflow in CDK', () => {
 
   it('gives the chunk function its job table, the datasets bucket and read access to models, nothing of training', () => {
     // Prepare
-    const chunk = platform.api.pipeline.workflows.batchPredictions.taskFunctions.RunChunkFunctionArn;
+    const chunk = platform.workflows.pipeline.workflows.batchPredictions.taskFunctions.RunChunkFunctionArn;
     const statements = statementsOfRole(chunk?.executionRole as IConstruct);
     const tables = platform.stateful.storage.tables;
 
@@ -118,11 +118,13 @@ describe('batch predictions workflow in CDK', () => {
     expect(resources[logicalId(chunk as IConstruct)]?.Properties.Layers).toHaveLength(1);
   });
 
-  it('keeps the API stack under CloudFormation’s 500 resources', () => {
+  it('keeps every stack under CloudFormation’s 500 resources', () => {
     // Act
-    const count = Object.keys(resources).length;
+    const counts = [platform.stateful, platform.api, platform.workflows, platform.observability].map(
+      (stack) => [stack.stackName, Object.keys(Template.fromStack(stack).toJSON().Resources).length] as const,
+    );
 
     // Assess
-    expect(count).toBeLessThan(500);
+    for (const [name, count] of counts) expect(count, name).toBeLessThan(500);
   });
 });

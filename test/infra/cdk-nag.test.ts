@@ -64,10 +64,12 @@ describe('AwsSolutionsChecks on the platform app', () => {
 
   it('leaves no warning or error annotation on any stack', () => {
     // Act
-    const annotations = [platform.stateful, platform.api, platform.observability].flatMap((stack) => [
-      ...Annotations.fromStack(stack).findWarning('*', Match.anyValue()),
-      ...Annotations.fromStack(stack).findError('*', Match.anyValue()),
-    ]);
+    const annotations = [platform.stateful, platform.api, platform.workflows, platform.observability].flatMap(
+      (stack) => [
+        ...Annotations.fromStack(stack).findWarning('*', Match.anyValue()),
+        ...Annotations.fromStack(stack).findError('*', Match.anyValue()),
+      ],
+    );
 
     // Assess
     expect(annotations.map((a) => `${a.id}: ${String(a.entry.data)}`)).toEqual([]);

@@ -27,7 +27,10 @@ interface Statement {
 
 let platform: PlatformApp;
 let template: Template;
+/** The workflows stack's resources. */
 let resources: Record<string, { Type: string; Properties: any; DependsOn?: string[] }>;
+/** The API stack's resources (the route functions that start workflows). */
+let apiResources: typeof resources;
 let mappings: Record<string, Record<string, Record<string, string>>>;
 let assemblyDirectory: string;
 let nagFindings: string[];
@@ -42,7 +45,9 @@ const actionsOf = (statement: Statement) =>
 function statementsOfRole(role: IConstruct): Statement[] {
   const policy = role.node.tryFindChild('DefaultPolicy');
   if (!policy) return [];
-  return resources[logicalId(policy)]?.Properties.PolicyDocument.Statement as Statement[];
+  // Route functions are the API stack's, the workflows' tasks the workflows stack's.
+  const inStack = Stack.of(policy) === platform.api ? apiResources : resources;
+  return inStack[logicalId(policy)]?.Properties.PolicyDocument.Statement as Statement[];
 }
 
 const statementsOf = (fn: PlatformFunction) => statementsOfRole(fn.executionRole);
@@ -74,7 +79,7 @@ const workflowEntries = Object.entries(workflows) as [
 ][];
 
 function workflowConstruct(name: keyof typeof workflows): PlatformWorkflow {
-  return platform.api.pipeline.workflows[name];
+  return platform.workflows.pipeline.workflows[name];
 }
 
 /** A template value as CloudFormation resolves it in us-east-1 of account 123456789012. */
@@ -119,8 +124,9 @@ beforeAll(() => {
   });
   const assembly = platform.app.synth();
   assemblyDirectory = assembly.directory;
-  template = Template.fromStack(platform.api);
+  template = Template.fromStack(platform.workflows);
   resources = template.toJSON().Resources;
+  apiResources = Template.fromStack(platform.api).toJSON().Resources;
   mappings = template.toJSON().Mappings ?? {};
   const report = JSON.parse(readFileSync(join(assembly.directory, VALIDATION_REPORT_FILE), 'utf8')) as {
     pluginReports: { violations: { ruleName: string }[] }[];
