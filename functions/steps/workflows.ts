@@ -267,6 +267,13 @@ export const workflows = {
         local: 'mlp-local-datasets',
       },
     },
+    onExecutionEnd: {
+      entry: 'functions/steps/batch/execution-ended.ts',
+      description:
+        'Fails the batch job of an execution that ended (failed, timed out, aborted) with the job active.',
+      statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+      grants: { tables: { batchPredictionJobs: 'readWrite' } },
+    },
   },
 } as const satisfies Record<string, WorkflowDefinition>;
 

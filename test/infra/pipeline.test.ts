@@ -302,11 +302,15 @@ describe('PlatformWorkflow execution-end rule', () => {
       const built = workflowConstruct(name);
       const fn = built.executionEnd?.function as PlatformFunction;
       const { tables, buckets } = platform.stateful.storage;
+      // The workflow's own jobs table: the one its end function is granted.
+      const [jobsTable] = Object.keys(
+        workflows[name].onExecutionEnd?.grants.tables ?? {},
+      ) as (keyof typeof tables)[];
 
       // Act
-      const onJobs = statementsOn(fn, tables.trainingJobs.table).flatMap(actionsOf);
+      const onJobs = statementsOn(fn, tables[jobsTable as keyof typeof tables].table).flatMap(actionsOf);
       const onOtherTables = Object.entries(tables)
-        .filter(([table]) => table !== 'trainingJobs')
+        .filter(([table]) => table !== jobsTable)
         .flatMap(([, t]) => statementsOn(fn, t.table));
       const onBuckets = Object.values(buckets).flatMap((b) => statementsOn(fn, b.bucket));
       const invokable = JSON.stringify(

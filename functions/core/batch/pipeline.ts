@@ -11,6 +11,7 @@
 
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import type { ServedArtifact } from '../registry/artifact-integrity.ts';
+import { type ExecutionEnded, executionEndReason } from '../training/execution-ended.ts';
 import { FINISHED } from '../training/jobs.ts';
 import type { BatchJobRecord, BatchJobRepository } from './batch-jobs.ts';
 import { batchKeys } from './batch-jobs.ts';
@@ -312,4 +313,26 @@ export async function failBatchJob(jobId: string, reason: string, deps: Pick<Bat
     error: { reason },
   });
   return { jobId, status: 'FAILED' as const };
+}
+
+/**
+ * The job of a batch execution that ended without the workflow ending it (timed out, aborted, failed
+ * outside its Catch, or taken along by a stopped local process) ends FAILED with how it ended. A job
+ * that has finished (SUCCEEDED, FAILED by its Catch, CANCELLED: a cancel aborts the execution) stays.
+ */
+export async function endBatchJobOfExecution(
+  event: ExecutionEnded,
+  deps: Pick<BatchStepDeps, 'jobs' | 'now'>,
+): Promise<{ readonly outcome: 'ended' | 'already-finished' | 'no-such-job'; readonly jobId: string }> {
+  const job = await deps.jobs.get(event.jobId);
+  if (job === undefined) return { outcome: 'no-such-job', jobId: event.jobId };
+  if (FINISHED.has(job.status)) return { outcome: 'already-finished', jobId: event.jobId };
+  const at = deps.now().toISOString();
+  const ended = await deps.jobs.updateIfActive(event.jobId, {
+    status: 'FAILED',
+    finishedAt: at,
+    updatedAt: at,
+    error: { reason: executionEndReason(event) },
+  });
+  return { outcome: ended === undefined ? 'already-finished' : 'ended', jobId: event.jobId };
 }

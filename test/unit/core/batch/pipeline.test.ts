@@ -3,6 +3,7 @@ import { type BatchJobRecord, batchKeys } from '../../../../functions/core/batch
 import type { BatchModel } from '../../../../functions/core/batch/chunk-runner.ts';
 import {
   type BatchStepDeps,
+  endBatchJobOfExecution,
   failBatchJob,
   finalizeBatchJob,
   planBatchJob,
@@ -261,5 +262,37 @@ describe('batch workflow steps', () => {
     // Assess
     expect(running).toMatchObject({ status: 'RUNNING', startedAt: '2026-12-04T10:00:05.000Z', rowsTotal: 4 });
     expect(await jobs.get('job-1')).toMatchObject({ status: 'FAILED', error: { reason: 'chunk 2 failed' } });
+  });
+});
+
+describe('endBatchJobOfExecution', () => {
+  it('fails a job its execution left RUNNING (timed out), naming how it ended', async () => {
+    // Prepare
+    await files.put('in.csv', csv(4), 'text/csv');
+    await planBatchJob('job-1', settings, deps);
+
+    // Act
+    const result = await endBatchJobOfExecution({ jobId: 'job-1', status: 'TIMED_OUT' }, deps);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'ended', jobId: 'job-1' });
+    expect(await jobs.get('job-1')).toMatchObject({
+      status: 'FAILED',
+      error: { reason: 'The workflow ran past its time limit and was stopped. Start the job again.' },
+    });
+  });
+
+  it('leaves a cancelled job CANCELLED when its aborted execution ends, and ignores an unknown job', async () => {
+    // Prepare
+    await jobs.updateIfActive('job-1', { status: 'CANCELLED' });
+
+    // Act
+    const aborted = await endBatchJobOfExecution({ jobId: 'job-1', status: 'ABORTED' }, deps);
+    const unknown = await endBatchJobOfExecution({ jobId: 'nope', status: 'FAILED' }, deps);
+
+    // Assess
+    expect(aborted.outcome).toBe('already-finished');
+    expect(unknown.outcome).toBe('no-such-job');
+    expect((await jobs.get('job-1'))?.status).toBe('CANCELLED');
   });
 });
