@@ -11,6 +11,7 @@ import { logger } from '#observability';
 import { documentClient } from './aws-clients.ts';
 import { EmfUsagePublisher } from './cloudwatch/usage-metrics.ts';
 import { modelsStore } from './dependencies.ts';
+import { DynamoDbDriftReportRepository } from './dynamodb/drift-report-repository.ts';
 import { DynamoDbUsageRepository } from './dynamodb/usage-repository.ts';
 
 const { tables, limits } = config();
@@ -35,3 +36,5 @@ export const captureRecorder = new CaptureRecorder({
 });
 
 export const predictionSinks = { usage: usageRecorder, capture: captureRecorder };
+
+export const driftReportRepository = new DynamoDbDriftReportRepository(documentClient, tables.usage);

@@ -1061,7 +1061,7 @@ export const routes = {
     path: '/v1/models/{name}/drift',
     entry: 'functions/http/monitoring/get-drift-report.ts',
     summary:
-      'Data drift of a version: its captured inputs in a window against its training baseline (PSI, KS, chi-squared per feature).',
+      'Data drift of a version: its captured inputs in a window against its training baseline (PSI, KS, chi-squared per feature), with the verdicts the hourly schedule recorded.',
     tag: 'Monitoring',
     access: 'authenticated',
     scope: 'full',
@@ -1069,7 +1069,7 @@ export const routes = {
     responses: { 200: { description: 'The drift report.', schema: driftReportSchema } },
     function: { memoryMb: 1024, timeoutSeconds: 29 },
     grants: {
-      tables: { models: 'read', modelVersions: 'read' },
+      tables: { models: 'read', modelVersions: 'read', usage: 'read' },
       buckets: { models: { read: ['captures/'] } },
     },
   }),

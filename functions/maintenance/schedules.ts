@@ -26,6 +26,17 @@ export const schedules = {
       buckets: { models: { delete: ['models/'] } },
     },
   },
+  recordDriftReports: {
+    entry: 'functions/maintenance/record-drift-reports.ts',
+    description:
+      'Records a drift report (last 24 h of captured inputs against the training baseline) for every served version of every model with capture on.',
+    everyMinutes: 60,
+    timeoutSeconds: 300,
+    grants: {
+      tables: { models: 'read', modelVersions: 'read', usage: 'readWrite' },
+      buckets: { models: { read: ['captures/'] } },
+    },
+  },
 } as const satisfies Record<string, ScheduledTask>;
 
 export const scheduleList: readonly (ScheduledTask & { readonly id: string })[] = Object.entries(

@@ -78,6 +78,7 @@ describe('drift reports', () => {
       driftedFeatures: [],
     });
     expect(empty.json.features.map((f: any) => f.column)).toEqual(features);
+    expect(empty.json.history).toEqual([]);
     expect(empty.json.features.every((f: any) => /Not enough data/.test(f.detail))).toBe(true);
 
     expect(
@@ -137,5 +138,26 @@ describe('drift reports', () => {
       },
     );
     expect(tooWide.status).toBe(400);
+  });
+
+  it('records a report per served version of each captured model on the schedule, skipping versions without a baseline', async () => {
+    // The uploaded model captures too, but has no baseline to compare with.
+    await t.call('PATCH', '/v1/models/uploaded', { token: alice, body: { capture: { sampleRate: 1 } } });
+    const run = (await t.platform.schedules.run('recordDriftReports')) as { models: number; reports: number };
+    expect(run).toEqual({ models: 2, reports: 1 });
+
+    const live = await t.call('GET', '/v1/models/drift-iris/drift?version=1', { token: alice });
+    expect(live.status).toBe(200);
+    expect(live.json.history).toHaveLength(1);
+    expect(live.json.history[0]).toMatchObject({
+      verdict: 'drift',
+      driftedFeatures: ['petal_length_cm'],
+      rows: 300,
+    });
+    expect(Date.parse(live.json.history[0].recordedAt)).toBeGreaterThan(Date.now() - 60_000);
+    await t.platform.schedules.run('recordDriftReports');
+    const twice = await t.call('GET', '/v1/models/drift-iris/drift?version=1', { token: alice });
+    expect(twice.json.history).toHaveLength(2);
+    expect(twice.json.history[0].recordedAt >= twice.json.history[1].recordedAt).toBe(true);
   });
 });

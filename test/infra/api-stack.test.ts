@@ -424,8 +424,7 @@ describe('PlatformMaintenance', () => {
     );
 
     // Assess
-    expect(rules).toHaveLength(1);
-    expect(JSON.stringify(rules[0]?.Properties.Targets)).toContain(logicalId(fn));
+    expect(rules.filter((r) => JSON.stringify(r.Properties.Targets).includes(logicalId(fn)))).toHaveLength(1);
     templateOf(fn).hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'events.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
@@ -436,6 +435,30 @@ describe('PlatformMaintenance', () => {
     const onVersions = statementsOn(fn, tables.modelVersions.table).flatMap(actionsOf);
     expect(onVersions).toContain('dynamodb:Query');
     expect(onVersions).not.toContain('dynamodb:PutItem');
+  });
+
+  it('records drift reports hourly from EventBridge, reading captures/ only and writing only the usage table', () => {
+    // Prepare
+    const fn = platform.workflows.maintenance.scheduledFunctions.recordDriftReports as PlatformFunction;
+    const { tables, buckets } = platform.stateful.storage;
+
+    // Act
+    const rules = Object.values(
+      templateOf(fn).findResources('AWS::Events::Rule', {
+        Properties: { ScheduleExpression: 'rate(1 hour)' },
+      }),
+    ).filter((r) => JSON.stringify(r.Properties.Targets).includes(logicalId(fn)));
+
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(objectGrantsIn(statementsOn(fn, buckets.models.bucket))).toEqual({
+      's3:GetObject': ['captures/'],
+      's3:GetObjectVersion': ['captures/'],
+    });
+    for (const table of [tables.models.table, tables.modelVersions.table]) {
+      expect(statementsOn(fn, table).flatMap(actionsOf)).not.toContain('dynamodb:PutItem');
+    }
+    expect(statementsOn(fn, tables.usage.table).flatMap(actionsOf)).toContain('dynamodb:PutItem');
   });
 });
 

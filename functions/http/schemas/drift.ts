@@ -30,6 +30,18 @@ export const driftReportSchema = z
     truncated: z.boolean(),
     verdict,
     driftedFeatures: z.array(z.string()),
+    history: z
+      .array(
+        z.object({
+          recordedAt: z.string(),
+          from: z.string(),
+          to: z.string(),
+          verdict,
+          driftedFeatures: z.array(z.string()),
+          rows: z.int(),
+        }),
+      )
+      .describe('What the hourly schedule recorded for this version, newest first (at most 24).'),
     features: z.array(
       z.object({
         column: z.string(),

@@ -939,7 +939,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Data drift of a version: its captured inputs in a window against its training baseline (PSI, KS, chi-squared per feature).
+         * Data drift of a version: its captured inputs in a window against its training baseline (PSI, KS, chi-squared per feature), with the verdicts the hourly schedule recorded.
          * @description Any signed-in user, with a bearer token or a full-scope API key.
          */
         get: operations["getDriftReport"];
@@ -1895,6 +1895,16 @@ export interface components {
             /** @enum {string} */
             verdict: "ok" | "warning" | "drift" | "insufficient-data";
             driftedFeatures: string[];
+            /** @description What the hourly schedule recorded for this version, newest first (at most 24). */
+            history: {
+                recordedAt: string;
+                from: string;
+                to: string;
+                /** @enum {string} */
+                verdict: "ok" | "warning" | "drift" | "insufficient-data";
+                driftedFeatures: string[];
+                rows: number;
+            }[];
             features: {
                 column: string;
                 /** @enum {string} */
