@@ -160,7 +160,7 @@ export async function evaluateCandidate(
   }
   const model = await trainer.train(train, hyperParameters, {
     seed: options.seed,
-    ...(options.onProgress ? { onProgress: (fraction) => void options.onProgress?.(fraction) } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const trainingMs = Math.round(performance.now() - started);

@@ -15,8 +15,11 @@ export type HyperParameters = Readonly<Record<string, number>>;
 export interface TrainOptions {
   /** Seeds every random choice of the trainer; the same seed on the same data gives the same model. */
   readonly seed: number;
-  /** Called with a non-decreasing fraction in [0, 1]; 1 once the model is fitted. */
-  readonly onProgress?: (fraction: number) => void;
+  /**
+   * Called with a non-decreasing fraction in [0, 1]; 1 once the model is fitted. Awaited: a rejection
+   * (e.g. the job was cancelled while its progress was written) ends the fit with that error.
+   */
+  readonly onProgress?: (fraction: number) => void | Promise<void>;
   /** Aborting makes `train` reject with a {@link TrainingAbortedError} at its next checkpoint. */
   readonly signal?: AbortSignal;
 }
@@ -109,7 +112,7 @@ export function createCheckpoint(options: TrainOptions): (fraction: number) => P
     const clamped = Math.min(Math.max(fraction, 0), 1);
     if (options.onProgress && clamped > reported && (clamped - reported >= 0.01 || clamped === 1)) {
       reported = clamped;
-      options.onProgress(clamped);
+      await options.onProgress(clamped);
     }
   };
 }

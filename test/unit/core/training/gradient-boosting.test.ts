@@ -268,7 +268,9 @@ describe('gradientBoostingTrainer.train', () => {
       { maxRounds: 50, earlyStoppingRounds: 0 },
       {
         seed: 1,
-        onProgress: (fraction) => reported.push(fraction),
+        onProgress: (fraction) => {
+          reported.push(fraction);
+        },
       },
     );
     const aborted = gradientBoostingTrainer.train(

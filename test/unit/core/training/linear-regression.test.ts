@@ -158,7 +158,16 @@ describe('linearRegressionTrainer.train', () => {
     );
 
     // Act
-    await linearRegressionTrainer.train(data, {}, { seed: 0, onProgress: (f) => reported.push(f) });
+    await linearRegressionTrainer.train(
+      data,
+      {},
+      {
+        seed: 0,
+        onProgress: (f) => {
+          reported.push(f);
+        },
+      },
+    );
 
     // Assess
     expect(reported.at(-1)).toBe(1);

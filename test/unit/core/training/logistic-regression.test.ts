@@ -323,7 +323,16 @@ describe('logisticRegressionTrainer.train', () => {
     const controller = new AbortController();
 
     // Act
-    await logisticRegressionTrainer.train(data, { C: 10 }, { seed: 0, onProgress: (f) => reported.push(f) });
+    await logisticRegressionTrainer.train(
+      data,
+      { C: 10 },
+      {
+        seed: 0,
+        onProgress: (f) => {
+          reported.push(f);
+        },
+      },
+    );
     const aborted = logisticRegressionTrainer.train(
       data,
       { C: 10 },

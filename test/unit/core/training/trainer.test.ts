@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnprocessableError, ValidationError } from '../../../../functions/core/errors.ts';
-import type { LinearModel } from '../../../../functions/core/training/model-contracts.ts';
+import type { LinearModel, TrainingMatrix } from '../../../../functions/core/training/model-contracts.ts';
 import { TRAINERS, trainerFor, trainersFor } from '../../../../functions/core/training/trainers/index.ts';
 import {
   checkTrainingMatrix,
@@ -186,13 +186,76 @@ describe('createCheckpoint', () => {
   it('reports progress only forward, in steps of at least 1 %, and always the final 1', async () => {
     // Prepare
     const reported: number[] = [];
-    const checkpoint = createCheckpoint({ seed: 0, onProgress: (f) => reported.push(f) });
+    const checkpoint = createCheckpoint({
+      seed: 0,
+      onProgress: (f) => {
+        reported.push(f);
+      },
+    });
 
     // Act
     for (const fraction of [0, 0.004, 0.02, 0.01, 0.5, 0.995, 0.999, 1, 1, 2]) await checkpoint(fraction);
 
     // Assess
     expect(reported).toEqual([0, 0.02, 0.5, 0.995, 1]);
+  });
+
+  it('waits for an asynchronous progress report and passes its rejection to the fit', async () => {
+    // Prepare: the job row refuses the write (the job was cancelled meanwhile).
+    const written: number[] = [];
+    const checkpoint = createCheckpoint({
+      seed: 0,
+      onProgress: async (fraction) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (fraction >= 0.5) throw new Error('job no longer active');
+        written.push(fraction);
+      },
+    });
+
+    // Act
+    await checkpoint(0.2);
+    const error = await checkpoint(0.6).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(written).toEqual([0.2]);
+    expect(error).toMatchObject({ message: 'job no longer active' });
+  });
+});
+
+describe('a trainer whose progress report fails', () => {
+  it('rejects its fit with that error instead of leaving an unhandled rejection', async () => {
+    // Prepare
+    const trainer = trainerFor('logistic-regression', 'classification');
+    const data: TrainingMatrix = {
+      x: Float64Array.from({ length: 40 }, (_, i) => (i % 20) / 10),
+      rows: 20,
+      cols: 2,
+      y: Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : 1)),
+      classes: [0, 1],
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+
+    // Act
+    const error = await trainer
+      .train(
+        data,
+        {},
+        {
+          seed: 1,
+          onProgress: async () => {
+            throw new Error('job no longer active');
+          },
+        },
+      )
+      .catch((caught: unknown) => caught);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off('unhandledRejection', onUnhandled);
+
+    // Assess
+    expect(error).toMatchObject({ message: 'job no longer active' });
+    expect(unhandled).toEqual([]);
   });
 });
 
