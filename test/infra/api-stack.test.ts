@@ -606,7 +606,9 @@ describe('PlatformObservability', () => {
       (w) => w.executionEnd !== undefined,
     );
     const stepIds = new Set(
-      Object.values(platform.workflows.pipeline.workflows).flatMap((w) => w.functions.map((fn) => logicalId(fn))),
+      Object.values(platform.workflows.pipeline.workflows).flatMap((w) =>
+        w.functions.map((fn) => logicalId(fn)),
+      ),
     );
     const endFunctionIds = withEnd.map((w) => logicalId(w.executionEnd?.function as PlatformFunction));
 
