@@ -110,7 +110,7 @@ describe('predictions the model would get wrong', () => {
     expect(category.json).toMatchObject({ row: 2, field: 'contract' });
   });
 
-  it('refuses the same values on the Open Inference Protocol path', async () => {
+  it('refuses the same values on the Open Inference Protocol path, with 400 as KServe and Triton do', async () => {
     // Act
     const overflow = await t.call('POST', '/v2/models/iris/infer', {
       token: alice,
@@ -122,9 +122,9 @@ describe('predictions the model would get wrong', () => {
     });
 
     // Assess: the protocol's own error body.
-    expect(overflow.status).toBe(422);
+    expect(overflow.status).toBe(400);
     expect(overflow.json.error).toMatch(/^Inputs\[0\]\.data\[2\]: 1e\+39 is out of range for float32/);
-    expect(missing.status).toBe(422);
+    expect(missing.status).toBe(400);
     expect(missing.json.error).toMatch(/^Inputs\[0\]\.data\[1\]: a missing value \(null\) is not allowed/);
   });
 

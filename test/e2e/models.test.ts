@@ -418,7 +418,52 @@ describe('Open Inference Protocol v2', () => {
       token: alice,
       body: { inputs: [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3] }] },
     });
-    expect(badShape.status).toBe(422);
-    expect(badShape.json.error).toEqual(expect.any(String));
+    expect(badShape.status).toBe(400);
+    expect(badShape.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(badShape.json).toEqual({ error: 'Inputs[0].data: shape [1, 4] needs 4 values, data has 3' });
+  });
+
+  it.each([
+    [
+      'a datatype the input does not take',
+      { name: 'X', shape: [1, 4], datatype: 'INT64', data: [1, 2, 3, 4] },
+      /its datatype is FP32, not INT64/,
+    ],
+    [
+      'an input name the model lacks',
+      { name: 'petals', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] },
+      /no input "petals"/,
+    ],
+    [
+      'a rank the input does not have',
+      { name: 'X', shape: [4], datatype: 'FP32', data: [1, 2, 3, 4] },
+      /rank 2/,
+    ],
+  ])('answers %s with 400 {"error"}', async (_what, tensor, message) => {
+    // Act
+    const response = await t.call('POST', '/v2/models/iris-logreg-zipmap/versions/1/infer', {
+      token: alice,
+      body: { inputs: [tensor] },
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.json)).toEqual(['error']);
+    expect(response.json.error).toMatch(message);
+  });
+
+  it('answers an output name the model lacks with 400 {"error"}', async () => {
+    // Act
+    const response = await t.call('POST', '/v2/models/iris-logreg-zipmap/versions/1/infer', {
+      token: alice,
+      body: {
+        inputs: [{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }],
+        outputs: [{ name: 'nope' }],
+      },
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatch(/no output "nope"/);
   });
 });

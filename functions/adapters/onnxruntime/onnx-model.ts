@@ -5,7 +5,7 @@
  */
 
 import * as ort from 'onnxruntime-node';
-import { UnprocessableError } from '#core/errors.ts';
+import { UnprocessableError, ValidationError } from '#core/errors.ts';
 import { feedsFromInstances } from '#core/inference/instances.ts';
 import {
   type ModelSignature,
@@ -158,10 +158,8 @@ export class OnnxModel {
     if (outputNames !== this.#fetches) {
       for (const name of outputNames) {
         if (!this.#fetches.includes(name)) {
-          throw new UnprocessableError(
-            `The model has no output "${name}" (its outputs: ${this.#fetches.join(', ')}).`,
-            { field: 'outputs' },
-          );
+          const message = `The model has no output "${name}" (its outputs: ${this.#fetches.join(', ')}).`;
+          throw new ValidationError(message, [{ field: 'outputs', message }]);
         }
       }
     }

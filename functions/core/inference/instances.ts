@@ -9,7 +9,7 @@
  * float32 input (it would become Infinity), and null for an input whose graph does not handle
  * missing values (see `ServingPlan.inputsAcceptingMissing`).
  */
-import { PayloadTooLargeError, UnprocessableError } from '../errors.ts';
+import { PayloadTooLargeError, UnprocessableError, ValidationError } from '../errors.ts';
 import type { TensorInfo, ValueInfo } from './onnx-graph.ts';
 import {
   allocate,
@@ -243,6 +243,14 @@ function layoutOf(input: ValueInfo, inputsAcceptingMissing: readonly string[]): 
       {
         field: input.name,
       },
+    );
+  }
+  if (input.type === 'float16' || input.type === 'bfloat16') {
+    // Node 22 has no Float16Array; half-precision feeds would need a bit-level conversion of
+    // every value, so they are refused with the way out instead of converted.
+    throw new UnprocessableError(
+      `The model's input "${input.name}" is ${input.type}, which requests cannot carry yet; re-export the model with a float32 input (a Cast to ${input.type} inside the graph).`,
+      { field: input.name },
     );
   }
   if (!isFeedable(input.type)) {
@@ -523,7 +531,10 @@ export interface V2InputTensor {
  * fixed dimensions must match, symbolic ones take any size (the same size wherever a name repeats);
  * the data must hold exactly shape-product values.
  *
- * @throws UnprocessableError with `field` = `inputs[i].<part>`.
+ * A refusal is a ValidationError (400), as KServe and Triton answer a request that does not fit
+ * the model: the protocol's clients treat 4xx other than 400 as something other than a bad request.
+ *
+ * @throws ValidationError with `field` = `inputs[i].<part>`.
  * @example
  * tensorsFromV2Inputs([{ name: 'X', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }], signature.inputs);
  */
@@ -531,6 +542,20 @@ export function tensorsFromV2Inputs(
   inputs: unknown,
   signatureInputs: readonly ValueInfo[],
   inputsAcceptingMissing: readonly string[] = [],
+): TensorMap {
+  try {
+    return readV2Inputs(inputs, signatureInputs, inputsAcceptingMissing);
+  } catch (error) {
+    if (!(error instanceof UnprocessableError)) throw error;
+    const field = typeof error.details.field === 'string' ? error.details.field : 'inputs';
+    throw new ValidationError(error.message, [{ field, message: error.message }], { cause: error });
+  }
+}
+
+function readV2Inputs(
+  inputs: unknown,
+  signatureInputs: readonly ValueInfo[],
+  inputsAcceptingMissing: readonly string[],
 ): TensorMap {
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new UnprocessableError('inputs must be a non-empty array of named tensors.', { field: 'inputs' });

@@ -175,8 +175,19 @@ function standardErrorStatuses(route: RouteDefinition): StandardErrorStatus[] {
   const statuses: StandardErrorStatus[] = [400, 401, 403, 404, 429, 500, 503];
   if (route.request?.body !== undefined) statuses.push(413, 415);
   if (route.idempotent === true) statuses.push(409, 422);
+  // An Open Inference Protocol infer that fits the signature can still fail in the model (422).
+  if (route.errorFormat === 'oip' && route.request?.body !== undefined) statuses.push(422);
   return statuses.sort((a, b) => a - b);
 }
+
+/** Open Inference Protocol routes answer errors as `{"error": "..."}`, under `V2<name>` components. */
+const V2_ERROR_PREFIX = 'V2';
+const V2_ERROR_SCHEMA = {
+  type: 'object',
+  description: 'An Open Inference Protocol error, as KServe and Triton answer it.',
+  required: ['error'],
+  properties: { error: { type: 'string', description: 'What is wrong, e.g. which input and why.' } },
+} as const;
 
 function mapJson(value: unknown, visit: (node: MutableJson) => MutableJson): unknown {
   if (Array.isArray(value)) return value.map((item) => mapJson(item, visit));
@@ -402,7 +413,9 @@ function buildOperation(route: RouteDefinition, schemas: Collector): MutableJson
     };
   }
   for (const status of standardErrorStatuses(route)) {
-    if (!(String(status) in responses)) responses[status] = ref('responses', STANDARD_ERRORS[status][0]);
+    const name = STANDARD_ERRORS[status][0];
+    if (!(String(status) in responses))
+      responses[status] = ref('responses', route.errorFormat === 'oip' ? `${V2_ERROR_PREFIX}${name}` : name);
   }
 
   const body = route.request?.body;
@@ -459,17 +472,19 @@ export function buildOpenApiDocumentFromRoutes(
   }
 
   const errorResponses = Object.fromEntries(
-    Object.values(STANDARD_ERRORS).map(([name, description]) => [
-      name,
-      {
-        description,
-        headers:
-          name === 'TooManyRequests'
-            ? { ...requestIdHeader, 'Retry-After': ref('headers', 'RetryAfter') }
-            : requestIdHeader,
-        content: { [PROBLEM_CONTENT_TYPE]: problem },
-      },
-    ]),
+    Object.values(STANDARD_ERRORS).flatMap(([name, description]) => {
+      const headers =
+        name === 'TooManyRequests'
+          ? { ...requestIdHeader, 'Retry-After': ref('headers', 'RetryAfter') }
+          : requestIdHeader;
+      return [
+        [name, { description, headers, content: { [PROBLEM_CONTENT_TYPE]: problem } }],
+        [
+          `${V2_ERROR_PREFIX}${name}`,
+          { description, headers, content: { 'application/json': { schema: V2_ERROR_SCHEMA } } },
+        ],
+      ];
+    }),
   );
   const document = schemas.finish({
     openapi: '3.1.0',

@@ -312,9 +312,11 @@ describe('buildOpenApiDocument', () => {
           operation.responses['429'] as OpenApiReference,
         );
         expect(Object.keys(tooMany.headers)).toContain('Retry-After');
-        expect(tooMany.content['application/problem+json']).toEqual({
-          schema: { $ref: '#/components/schemas/Problem' },
-        });
+        if (route.errorFormat === 'oip') expect(Object.keys(tooMany.content)).toEqual(['application/json']);
+        else
+          expect(tooMany.content['application/problem+json']).toEqual({
+            schema: { $ref: '#/components/schemas/Problem' },
+          });
       }
       const hasBody = route.request?.body !== undefined;
       expect(statuses.includes('413') && statuses.includes('415'), route.operationId).toBe(hasBody);
@@ -323,6 +325,31 @@ describe('buildOpenApiDocument', () => {
           'x-request-id',
         );
       }
+    }
+  });
+
+  it('documents Open Inference Protocol errors as {"error"} (400 for a request that does not fit, 422 when the model fails)', () => {
+    // Act
+    const infer = findOperation(
+      document,
+      routeList.find((route) => route.operationId === 'v2ModelInfer') as RouteDefinition,
+    );
+    const badRequest = deref<OpenApiResponse & { content: Record<string, unknown> }>(
+      document,
+      infer.responses['400'] as OpenApiReference,
+    );
+    const unprocessable = deref<OpenApiResponse & { content: Record<string, unknown> }>(
+      document,
+      infer.responses['422'] as OpenApiReference,
+    );
+
+    // Assess
+    for (const response of [badRequest, unprocessable]) {
+      expect(response.content).toEqual({
+        'application/json': {
+          schema: expect.objectContaining({ required: ['error'], properties: { error: expect.any(Object) } }),
+        },
+      });
     }
   });
 

@@ -2248,6 +2248,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The request is malformed: a parameter, header or the body failed validation. */
+        V2BadRequest: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
+            };
+        };
         /** @description No valid bearer token or API key was sent. Without any `Authorization` header, API Gateway answers itself, before any function runs, with `{"message":"Unauthorized"}` instead of a problem body. */
         Unauthorized: {
             headers: {
@@ -2256,6 +2269,19 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid bearer token or API key was sent. Without any `Authorization` header, API Gateway answers itself, before any function runs, with `{"message":"Unauthorized"}` instead of a problem body. */
+        V2Unauthorized: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
             };
         };
         /** @description The caller may not do this: not an admin, not the owner, or a prediction-only key. */
@@ -2268,6 +2294,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The caller may not do this: not an admin, not the owner, or a prediction-only key. */
+        V2Forbidden: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
+            };
+        };
         /** @description The resource was not found. */
         NotFound: {
             headers: {
@@ -2276,6 +2315,19 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The resource was not found. */
+        V2NotFound: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
             };
         };
         /** @description A request with this Idempotency-Key is still in progress; retry shortly. */
@@ -2298,6 +2350,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The body exceeds the size limit. */
+        V2PayloadTooLarge: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
+            };
+        };
         /** @description The body is not `application/json`. */
         UnsupportedMediaType: {
             headers: {
@@ -2308,6 +2373,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The body is not `application/json`. */
+        V2UnsupportedMediaType: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
+            };
+        };
         /** @description The Idempotency-Key is malformed or was used with a different body. */
         UnprocessableContent: {
             headers: {
@@ -2316,6 +2394,19 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The Idempotency-Key is malformed or was used with a different body. */
+        V2UnprocessableContent: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
             };
         };
         /** @description The per-minute request budget is spent, or too many failed credentials came for this API key or from this address; retry after `Retry-After` seconds. */
@@ -2329,6 +2420,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The per-minute request budget is spent, or too many failed credentials came for this API key or from this address; retry after `Retry-After` seconds. */
+        V2TooManyRequests: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
+            };
+        };
         /** @description An unexpected error; the body says nothing internal. Quote the request id. */
         InternalError: {
             headers: {
@@ -2339,6 +2444,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description An unexpected error; the body says nothing internal. Quote the request id. */
+        V2InternalError: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
+            };
+        };
         /** @description A dependency did not answer; safe to retry. */
         ServiceUnavailable: {
             headers: {
@@ -2347,6 +2465,19 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A dependency did not answer; safe to retry. */
+        V2ServiceUnavailable: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @description What is wrong, e.g. which input and why. */
+                    error: string;
+                };
             };
         };
     };
@@ -4043,7 +4174,7 @@ export interface operations {
                     "application/json": components["schemas"]["V2ServerLive"];
                 };
             };
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["V2InternalError"];
         };
     };
     v2ServerReady: {
@@ -4065,7 +4196,7 @@ export interface operations {
                     "application/json": components["schemas"]["V2ServerReady"];
                 };
             };
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["V2InternalError"];
         };
     };
     v2ServerMetadata: {
@@ -4087,7 +4218,7 @@ export interface operations {
                     "application/json": components["schemas"]["V2ServerMetadata"];
                 };
             };
-            500: components["responses"]["InternalError"];
+            500: components["responses"]["V2InternalError"];
         };
     };
     v2ModelMetadata: {
@@ -4111,13 +4242,13 @@ export interface operations {
                     "application/json": components["schemas"]["V2ModelMetadata"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2InternalError"];
+            503: components["responses"]["V2ServiceUnavailable"];
         };
     };
     v2ModelVersionMetadata: {
@@ -4142,13 +4273,13 @@ export interface operations {
                     "application/json": components["schemas"]["V2ModelMetadata"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2InternalError"];
+            503: components["responses"]["V2ServiceUnavailable"];
         };
     };
     v2ModelReady: {
@@ -4172,13 +4303,13 @@ export interface operations {
                     "application/json": components["schemas"]["V2ModelReady"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2InternalError"];
+            503: components["responses"]["V2ServiceUnavailable"];
         };
     };
     v2ModelVersionReady: {
@@ -4203,13 +4334,13 @@ export interface operations {
                     "application/json": components["schemas"]["V2ModelReady"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2InternalError"];
+            503: components["responses"]["V2ServiceUnavailable"];
         };
     };
     v2ModelInfer: {
@@ -4238,15 +4369,16 @@ export interface operations {
                     "application/json": components["schemas"]["V2InferResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
+            422: components["responses"]["V2UnprocessableContent"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2InternalError"];
+            503: components["responses"]["V2ServiceUnavailable"];
         };
     };
     v2ModelVersionInfer: {
@@ -4276,15 +4408,16 @@ export interface operations {
                     "application/json": components["schemas"]["V2InferResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalError"];
-            503: components["responses"]["ServiceUnavailable"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
+            422: components["responses"]["V2UnprocessableContent"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2InternalError"];
+            503: components["responses"]["V2ServiceUnavailable"];
         };
     };
     getModelUsage: {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PayloadTooLargeError, UnprocessableError } from '../../../../functions/core/errors.ts';
+import {
+  PayloadTooLargeError,
+  UnprocessableError,
+  ValidationError,
+} from '../../../../functions/core/errors.ts';
 import {
   feedsFromInstances,
   MAX_INSTANCES,
@@ -26,6 +30,17 @@ function refusal(act: () => unknown): UnprocessableError {
     throw error;
   }
   throw new Error('expected an UnprocessableError');
+}
+
+/** v2 refusals are ValidationErrors (400), as KServe and Triton answer them. */
+function v2Refusal(act: () => unknown): ValidationError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
 }
 
 describe('feedsFromInstances', () => {
@@ -376,6 +391,60 @@ describe('tensorsFromV2Inputs', () => {
     expect(tensors.s?.data).toEqual(['a', 'b']);
   });
 
+  it('builds FP64, INT8/16/32 and UINT8/16/32/64 tensors for inputs of those types', () => {
+    // Prepare
+    const types = {
+      FP64: 'float64',
+      INT8: 'int8',
+      INT16: 'int16',
+      INT32: 'int32',
+      UINT8: 'uint8',
+      UINT16: 'uint16',
+      UINT32: 'uint32',
+      UINT64: 'uint64',
+    } as const;
+    const inputs = Object.entries(types).map(([name, type]) => input(name, type, ['N']));
+
+    // Act
+    const tensors = tensorsFromV2Inputs(
+      Object.keys(types).map((name) => ({ name, shape: [2], datatype: name, data: [1, 2] })),
+      inputs,
+    );
+
+    // Assess
+    expect(tensors.FP64?.data).toEqual(new Float64Array([1, 2]));
+    expect(tensors.INT8?.data).toEqual(new Int8Array([1, 2]));
+    expect(tensors.INT16?.data).toEqual(new Int16Array([1, 2]));
+    expect(tensors.INT32?.data).toEqual(new Int32Array([1, 2]));
+    expect(tensors.UINT8?.data).toEqual(new Uint8Array([1, 2]));
+    expect(tensors.UINT16?.data).toEqual(new Uint16Array([1, 2]));
+    expect(tensors.UINT32?.data).toEqual(new Uint32Array([1, 2]));
+    expect(tensors.UINT64?.data).toEqual(new BigUint64Array([1n, 2n]));
+  });
+
+  it('refuses an integer out of its datatype range and FP16 inputs with the way out', () => {
+    // Act
+    const overflow = v2Refusal(() =>
+      tensorsFromV2Inputs(
+        [{ name: 'b', shape: [1], datatype: 'INT8', data: [128] }],
+        [input('b', 'int8', ['N'])],
+      ),
+    );
+    const half = v2Refusal(() =>
+      tensorsFromV2Inputs(
+        [{ name: 'h', shape: [1], datatype: 'FP16', data: [1.5] }],
+        [input('h', 'float16', ['N'])],
+      ),
+    );
+
+    // Assess
+    expect(overflow.details.field).toBe('inputs[0].data[0]');
+    expect(half.details.field).toBe('h');
+    expect(half.message).toMatch(
+      /is float16, which requests cannot carry yet; re-export the model with a float32 input/,
+    );
+  });
+
   it.each([
     [
       'an unknown input',
@@ -433,7 +502,7 @@ describe('tensorsFromV2Inputs', () => {
     ],
   ])('refuses %s', (_label, inputs, field, message) => {
     // Act
-    const error = refusal(() => tensorsFromV2Inputs(inputs, iris));
+    const error = v2Refusal(() => tensorsFromV2Inputs(inputs, iris));
 
     // Assess
     expect(error.details.field).toBe(field);
@@ -464,7 +533,7 @@ describe('tensorsFromV2Inputs', () => {
       ],
       inputs,
     );
-    const error = refusal(() =>
+    const error = v2Refusal(() =>
       tensorsFromV2Inputs(
         [
           { name: 'a', shape: [3, 2], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] },
@@ -481,10 +550,10 @@ describe('tensorsFromV2Inputs', () => {
 
   it('refuses missing and duplicated inputs', () => {
     // Act
-    const missing = refusal(() =>
+    const missing = v2Refusal(() =>
       tensorsFromV2Inputs([{ name: 'tenure_months', shape: [1, 1], datatype: 'FP32', data: [1] }], tenure),
     );
-    const twice = refusal(() =>
+    const twice = v2Refusal(() =>
       tensorsFromV2Inputs(
         [
           { name: 'X', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] },
