@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketDefinitions, localBucketName } from '../../infra/definitions/storage.ts';
 import { FIXTURE_NAMES, fixture } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
+import { customOperatorModel, externalDataModel, futureOpsetModel } from '../support/unsupported-onnx.ts';
 
 const MAX_MODEL_BYTES = 100_000;
 let t: TestPlatform;
@@ -133,6 +134,9 @@ describe('refused uploads leave nothing behind', () => {
     ['a text file', new TextEncoder().encode('sepal_length,species\n5.1,setosa\n'), /ONNX|protobuf|model/i],
     ['a truncated model', fixture('breast_cancer_gbdt').bytes.subarray(0, 5000), /./],
     ['a file over the size limit', new Uint8Array(MAX_MODEL_BYTES + 1), /limit/],
+    ['a model with external data', externalDataModel(), /save_as_external_data=False/],
+    ['a model with a custom operator', customOperatorModel(), /custom operators \(com\.acme:Frob\)/],
+    ['a model of a future opset', futureOpsetModel(), /opset 99, newer than onnxruntime here supports/],
   ])('answers %s with 422 and keeps no version or object', async (_what, bytes, reason) => {
     const name = `refused-${Math.random().toString(36).slice(2, 8)}`;
     await createModel(name);
@@ -140,6 +144,7 @@ describe('refused uploads leave nothing behind', () => {
     expect(response.status).toBe(422);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.json.detail).toMatch(reason);
+    expect(response.json.detail).not.toMatch(/\/work|\/tmp|onnxruntime_src|\.cc:/);
     expect((await t.call('GET', `/v1/models/${name}/versions`, { token: alice })).json.items).toEqual([]);
     expect(await storedObjects(`models/${name}/`)).toEqual([]);
   });

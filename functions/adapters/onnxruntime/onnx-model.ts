@@ -37,6 +37,8 @@ export interface OnnxModelOptions {
 }
 
 const MAX_REASON_LENGTH = 400;
+/** onnxruntime's refusal of an opset beyond the ones it knows. */
+const UNRELEASED_OPSET = /Opset (\d+) is under development/;
 
 /** onnxruntime's message without its source paths and codes, short enough for a response body. */
 export function trimRuntimeMessage(error: unknown): string {
@@ -45,6 +47,8 @@ export function trimRuntimeMessage(error: unknown): string {
     .replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*[A-Z_]+\s*:\s*/g, '')
     // "<source file>:<line> <C++ function signature> " before the message proper.
     .replace(/\S+\.(?:cc|cpp|h|hpp):\d+\s+(?:[^()\n]*\([^()]*\)\s*(?:const\s*)?)?/g, '')
+    // Any absolute path left (a working directory, a temporary file) is the server's, not the caller's.
+    .replace(/"?(?:\/[\w.@+-]+){2,}\/?"?/g, '<server path>')
     .replace(/\s+/g, ' ')
     .trim();
   return cleaned.length > MAX_REASON_LENGTH
@@ -120,6 +124,16 @@ export class OnnxModel {
         ...(options.id === undefined ? {} : { logId: options.id }),
       });
     } catch (error) {
+      const opset = UNRELEASED_OPSET.exec(error instanceof Error ? error.message : String(error));
+      if (opset !== null) {
+        throw new UnprocessableError(
+          `This model imports ONNX opset ${opset[1]}, newer than onnxruntime here supports; re-export it with an ` +
+            'older opset, e.g. torch.onnx.export(…, opset_version=17) or ' +
+            'onnx.version_converter.convert_version(model, 17).',
+          { feature: 'opset', opset: Number(opset[1]) },
+          { cause: error },
+        );
+      }
       throw new UnprocessableError(
         `onnxruntime cannot load the model: ${trimRuntimeMessage(error)}`,
         {},

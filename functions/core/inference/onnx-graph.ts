@@ -8,6 +8,7 @@
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 import { UnprocessableError } from '../errors.ts';
+import { unsupportedFeature } from './onnx-support.ts';
 import {
   concatBytes,
   fieldBytes,
@@ -97,6 +98,10 @@ export interface OnnxModelInfo {
   readonly nodeCount: number;
   /** Distinct operators, `domain:op_type` (`:Add` for the default domain), sorted. */
   readonly operators: readonly string[];
+  /** Initializers of the main graph whose data lives in files beside the model (`data_location` EXTERNAL). */
+  readonly externalDataTensors: readonly string[];
+  /** Functions the model defines itself, `domain:name`: operators a graph may use in any domain. */
+  readonly localFunctions: readonly string[];
 }
 
 /** How the served model's outputs become predictions. */
@@ -156,6 +161,10 @@ const MODEL = {
 const MODEL_GRAPH = 7;
 const MODEL_OPSET_IMPORT = 8;
 const MODEL_METADATA_PROPS = 14;
+const MODEL_FUNCTIONS = 25;
+const FUNCTION = { name: 1, domain: 10 } as const;
+const TENSOR = { externalData: 13, dataLocation: 14 } as const;
+const DATA_LOCATION_EXTERNAL = 1;
 const GRAPH = {
   node: 1,
   name: 2,
@@ -256,6 +265,8 @@ export function inspectOnnxModel(bytes: Uint8Array): OnnxModelInfo {
 export function prepareForServing(bytes: Uint8Array): ServableModel {
   const model = parseModel(bytes);
   const { info } = model;
+  const unsupported = unsupportedFeature(info);
+  if (unsupported !== undefined) throw new UnprocessableError(unsupported.message, unsupported.details);
   const inputs: TensorInfo[] = [];
   for (const input of info.signature.inputs) {
     if (!input.isTensor) {
@@ -266,7 +277,7 @@ export function prepareForServing(bytes: Uint8Array): ServableModel {
     }
     if (!isFeedable(input.type)) {
       throw new UnprocessableError(
-        `The model's input "${input.name}" has element type ${input.type}, which requests cannot carry (supported: float32, float64, int8–int64, uint8–uint64, bool, string).`,
+        `The model's input "${input.name}" has element type ${input.type}, which requests cannot carry (supported: float32, float64, int8–int64, uint8–uint64, bool, string); re-export the model with a supported input type (e.g. float32 and a Cast to ${input.type} inside the graph).`,
         { field: input.name },
       );
     }
@@ -622,6 +633,7 @@ function parseModelUnchecked(bytes: Uint8Array): ParsedModel {
   const outputs: RawValueInfo[] = [];
   const valueInfo: NamedField[] = [];
   const initializers = new Set<string>();
+  const externalDataTensors: string[] = [];
   for (const field of graphFields) {
     if (field.wireType !== WIRE_LENGTH_DELIMITED) continue;
     const value = fieldBytes(graphBytes, field);
@@ -632,9 +644,12 @@ function parseModelUnchecked(bytes: Uint8Array): ParsedModel {
       case GRAPH.name:
         graphName = fieldString(graphBytes, field);
         break;
-      case GRAPH.initializer:
-        initializers.add(readStringField(value, TENSOR_NAME));
+      case GRAPH.initializer: {
+        const name = readStringField(value, TENSOR_NAME);
+        initializers.add(name);
+        if (storesDataExternally(value)) externalDataTensors.push(name);
         break;
+      }
       case GRAPH.sparseInit: {
         const values = readFields(value).find((f) => f.field === SPARSE_TENSOR_VALUES);
         if (values) initializers.add(readStringField(fieldBytes(value, values), TENSOR_NAME));
@@ -684,8 +699,26 @@ function parseModelUnchecked(bytes: Uint8Array): ParsedModel {
     zipMaps,
     nodeCount: nodes.length,
     operators,
+    externalDataTensors,
+    localFunctions: modelFields
+      .filter((field) => field.field === MODEL_FUNCTIONS && field.wireType === WIRE_LENGTH_DELIMITED)
+      .map((field) => {
+        const fn = fieldBytes(bytes, field);
+        return `${readStringField(fn, FUNCTION.domain)}:${readStringField(fn, FUNCTION.name)}`;
+      }),
   };
   return { bytes, modelFields, graphField, graphBytes, graphFields, nodes, outputs, valueInfo, info };
+}
+
+/** A TensorProto whose bytes are in another file: `data_location` EXTERNAL or `external_data` entries. */
+function storesDataExternally(tensor: Uint8Array): boolean {
+  return readFields(tensor).some(
+    (field) =>
+      field.field === TENSOR.externalData ||
+      (field.field === TENSOR.dataLocation &&
+        field.wireType === WIRE_VARINT &&
+        field.varint === DATA_LOCATION_EXTERNAL),
+  );
 }
 
 /** A NodeProto's names and attribute list; attribute values are decoded later, if ever. */

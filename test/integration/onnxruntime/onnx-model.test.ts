@@ -6,6 +6,12 @@ import { OnnxModel, trimRuntimeMessage } from '../../../functions/adapters/onnxr
 import { UnprocessableError } from '../../../functions/core/errors.ts';
 import { tensorsFromV2Inputs } from '../../../functions/core/inference/instances.ts';
 import { encodeV2Outputs } from '../../../functions/core/inference/outputs.ts';
+import {
+  customOperatorModel,
+  externalDataModel,
+  futureOpsetModel,
+  localFunctionModel,
+} from '../../support/unsupported-onnx.ts';
 
 const { onnx } = onnxProto;
 const FIXTURES = fileURLToPath(new URL('../../fixtures/onnx/', import.meta.url));
@@ -404,6 +410,49 @@ describe('OnnxModel.create', () => {
     // Assess
     expect(error).toBeInstanceOf(UnprocessableError);
     expect((error as Error).message).toMatch(/not a valid ONNX model|cannot load/);
+  });
+
+  it.each([
+    [
+      'weights in external files',
+      externalDataModel(),
+      /^This model keeps its weights in external files.*save_as_external_data=False/,
+    ],
+    [
+      'a custom operator domain',
+      customOperatorModel(),
+      /^This model uses custom operators \(com\.acme:Frob\).*re-export the model with standard ONNX operators/,
+    ],
+    [
+      'an opset newer than onnxruntime knows',
+      futureOpsetModel(),
+      /^This model imports ONNX opset 99, newer than onnxruntime here supports; re-export it with an older opset/,
+    ],
+  ])('refuses %s saying what to do, never naming a server path', async (_label, bytes, message) => {
+    // Act
+    const error = await OnnxModel.create(bytes).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(UnprocessableError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toMatch(/\/work|\/tmp|\/var|onnxruntime_src|\.cc/);
+  });
+
+  it('serves a custom-domain operator the model defines itself as a function', async () => {
+    // Act
+    const model = await load(localFunctionModel());
+    const outputs = await model.runTensors({
+      X: { type: 'float32', data: new Float32Array([1, 2]), dims: [1, 2] },
+    });
+
+    // Assess
+    expect(Array.from(outputs.Y?.data as Float32Array)).toEqual([2, 4]);
+  });
+
+  it('replaces absolute paths in onnxruntime messages', () => {
+    expect(trimRuntimeMessage(new Error('External data path does not exist: "/srv/app/weights.bin"'))).toBe(
+      'External data path does not exist: <server path>',
+    );
   });
 
   it("refuses a model onnxruntime cannot load with onnxruntime's reason", async () => {
