@@ -12,6 +12,7 @@ import { documentClient } from './aws-clients.ts';
 import { EmfUsagePublisher } from './cloudwatch/usage-metrics.ts';
 import { modelsStore } from './dependencies.ts';
 import { DynamoDbDriftReportRepository } from './dynamodb/drift-report-repository.ts';
+import { DynamoDbFeedbackRepository } from './dynamodb/feedback-repository.ts';
 import { DynamoDbUsageRepository } from './dynamodb/usage-repository.ts';
 
 const { tables, limits } = config();
@@ -38,3 +39,5 @@ export const captureRecorder = new CaptureRecorder({
 export const predictionSinks = { usage: usageRecorder, capture: captureRecorder };
 
 export const driftReportRepository = new DynamoDbDriftReportRepository(documentClient, tables.usage);
+
+export const feedbackRepository = new DynamoDbFeedbackRepository(documentClient, tables.usage);

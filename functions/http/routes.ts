@@ -38,6 +38,12 @@ import {
   listDatasetsQuerySchema,
 } from './schemas/datasets.ts';
 import { driftQuerySchema, driftReportSchema } from './schemas/drift.ts';
+import {
+  feedbackBodySchema,
+  feedbackResultSchema,
+  liveMetricsQuerySchema,
+  liveMetricsSchema,
+} from './schemas/feedback.ts';
 import { mlflowInvocationBodySchema, mlflowPredictionsSchema } from './schemas/mlflow.ts';
 import {
   aliasParamsSchema,
@@ -1067,6 +1073,38 @@ export const routes = {
     scope: 'full',
     request: { params: modelParamsSchema, query: driftQuerySchema },
     responses: { 200: { description: 'The drift report.', schema: driftReportSchema } },
+    function: { memoryMb: 1024, timeoutSeconds: 29 },
+    grants: {
+      tables: { models: 'read', modelVersions: 'read', usage: 'read' },
+      buckets: { models: { read: ['captures/'] } },
+    },
+  }),
+  recordFeedback: route({
+    operationId: 'recordFeedback',
+    method: 'POST',
+    path: '/v1/models/{name}/feedback',
+    entry: 'functions/http/monitoring/record-feedback.ts',
+    summary:
+      'Ground truth for predictions: `[{requestId, actual}]` (the `x-request-id` of each answer); a repeated requestId overwrites its record.',
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'predict',
+    request: { params: modelParamsSchema, body: feedbackBodySchema },
+    responses: { 200: { description: 'The feedback recorded.', schema: feedbackResultSchema } },
+    grants: { tables: { models: 'read', usage: 'readWrite' } },
+  }),
+  getLiveMetrics: route({
+    operationId: 'getLiveMetrics',
+    method: 'GET',
+    path: '/v1/models/{name}/live-metrics',
+    entry: 'functions/http/monitoring/get-live-metrics.ts',
+    summary:
+      'Live accuracy (classification) or R² (regression) per version: feedback joined with the captured predictions of a window.',
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: modelParamsSchema, query: liveMetricsQuerySchema },
+    responses: { 200: { description: 'The live metric of each version.', schema: liveMetricsSchema } },
     function: { memoryMb: 1024, timeoutSeconds: 29 },
     grants: {
       tables: { models: 'read', modelVersions: 'read', usage: 'read' },

@@ -951,6 +951,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ground truth for predictions: `[{requestId, actual}]` (the `x-request-id` of each answer); a repeated requestId overwrites its record.
+         * @description Any signed-in user, with a bearer token or any API key (prediction-only keys too).
+         */
+        post: operations["recordFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/live-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live accuracy (classification) or R² (regression) per version: feedback joined with the captured predictions of a window.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["getLiveMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/usage": {
         parameters: {
             query?: never;
@@ -1928,6 +1968,26 @@ export interface components {
                 detail?: string;
             }[];
         };
+        FeedbackResult: {
+            model: string;
+            recorded: number;
+        };
+        LiveMetrics: {
+            model: string;
+            from: string;
+            to: string;
+            versions: {
+                version: number;
+                /** @enum {string} */
+                metric: "accuracy" | "r2";
+                /** @description Null without labelled rows (R²: also when actuals do not vary). */
+                value: number | null;
+                labelledRows: number;
+                capturedRequests: number;
+                requestsWithFeedback: number;
+                trainingValue: number | null;
+            }[];
+        };
         PlatformUsage: {
             from: string;
             to: string;
@@ -2236,6 +2296,12 @@ export interface components {
                 };
             }[];
         };
+        FeedbackBatch: {
+            /** @description The `x-request-id` of the prediction answer. */
+            requestId: string;
+            /** @description What really happened: one value per row of the request (a scalar for a single row). */
+            actual: (string | number | boolean) | (string | number | boolean)[];
+        }[];
     };
     responses: {
         /** @description The request is malformed: a parameter, header or the body failed validation. */
@@ -4485,6 +4551,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DriftReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackBatch"];
+            };
+        };
+        responses: {
+            /** @description The feedback recorded. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getLiveMetrics: {
+        parameters: {
+            query?: {
+                /** @description Default: every served version. */
+                version?: number;
+                /** @description Start of the window (inclusive); default 24 h before `to`. At most 7 days. */
+                from?: string;
+                /** @description End of the window (exclusive); default now. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live metric of each version. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveMetrics"];
                 };
             };
             400: components["responses"]["BadRequest"];
