@@ -4,14 +4,7 @@
  * on the condition that the index is not there yet, so a retried chunk is counted once.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   BatchJobChange,
   BatchJobRecord,
@@ -20,7 +13,7 @@ import type {
 } from '#core/batch/batch-jobs.ts';
 import { ConflictError } from '#core/errors.ts';
 import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
-import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
+import { JobTableListing } from './job-table-listing.ts';
 
 /** The stored item: the record plus the set of chunk indexes already counted. */
 type StoredJob = BatchJobRecord & { countedChunks?: Set<number> };
@@ -34,13 +27,13 @@ function toRecord(item: Record<string, unknown> | undefined): BatchJobRecord | u
 export class DynamoDbBatchJobRepository implements BatchJobRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #cursors: CursorSigner | undefined;
+  readonly #listing: JobTableListing;
 
   /** `cursors`: default, the signer built from the platform's configured key. */
   constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
-    this.#cursors = cursors;
+    this.#listing = new JobTableListing(client, tableName, cursors);
   }
 
   async create(job: BatchJobRecord): Promise<void> {
@@ -67,51 +60,20 @@ export class DynamoDbBatchJobRepository implements BatchJobRepository {
     return toRecord(result.Item);
   }
 
-  #statusFilter(status: JobStatus | undefined) {
-    return status === undefined
-      ? {}
-      : {
-          FilterExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status },
-        };
-  }
-
   async listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<BatchJobRecord>> {
-    const scope = listingScope(this.#tableName, 'byOwner', ownerId, status);
-    const filter = this.#statusFilter(status);
-    const result = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: 'byOwner',
-        KeyConditionExpression: 'ownerId = :owner',
-        ...filter,
-        ExpressionAttributeValues: { ':owner': ownerId, ...filter.ExpressionAttributeValues },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
-      }),
-    );
+    const found = await this.#listing.byOwner<Record<string, unknown>>(ownerId, page, status);
     return {
-      items: (result.Items ?? []).map((item) => toRecord(item) as BatchJobRecord),
-      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
+      items: found.items.map((item) => toRecord(item) as BatchJobRecord),
+      nextCursor: found.nextCursor,
     };
   }
 
   /** Admins' listing across owners; not on a user's request path. */
   async listAll(page: PageRequest, status?: JobStatus): Promise<Page<BatchJobRecord>> {
-    const scope = listingScope(this.#tableName, 'all', status);
-    const result = await this.#client.send(
-      new ScanCommand({
-        TableName: this.#tableName,
-        ...this.#statusFilter(status),
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
-      }),
-    );
+    const found = await this.#listing.all<Record<string, unknown>>(page, status);
     return {
-      items: (result.Items ?? []).map((item) => toRecord(item) as BatchJobRecord),
-      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
+      items: found.items.map((item) => toRecord(item) as BatchJobRecord),
+      nextCursor: found.nextCursor,
     };
   }
 

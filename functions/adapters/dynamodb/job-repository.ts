@@ -1,28 +1,21 @@
 /** Training jobs in DynamoDB; updates are conditional on the job still being active, so a finished job stays finished. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors.ts';
 import type { CursorSigner, Page, PageRequest } from '#core/pagination.ts';
 import type { JobRecord, JobRepository, JobStatus } from '#core/training/jobs.ts';
-import { decodeCursor, encodeCursor, listingScope } from './cursor.ts';
+import { JobTableListing } from './job-table-listing.ts';
 
 export class DynamoDbJobRepository implements JobRepository {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
-  readonly #cursors: CursorSigner | undefined;
+  readonly #listing: JobTableListing;
 
   /** `cursors`: default, the signer built from the platform's configured key. */
   constructor(client: DynamoDBDocumentClient, tableName: string, cursors?: CursorSigner) {
     this.#client = client;
     this.#tableName = tableName;
-    this.#cursors = cursors;
+    this.#listing = new JobTableListing(client, tableName, cursors);
   }
 
   async create(job: JobRecord): Promise<void> {
@@ -49,52 +42,13 @@ export class DynamoDbJobRepository implements JobRepository {
     return result.Item as JobRecord | undefined;
   }
 
-  #statusFilter(status: JobStatus | undefined) {
-    return status === undefined
-      ? {}
-      : {
-          FilterExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status },
-        };
-  }
-
   async listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>> {
-    const scope = listingScope(this.#tableName, 'byOwner', ownerId, status);
-    const filter = this.#statusFilter(status);
-    const result = await this.#client.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: 'byOwner',
-        KeyConditionExpression: 'ownerId = :owner',
-        ...filter,
-        ExpressionAttributeValues: { ':owner': ownerId, ...filter.ExpressionAttributeValues },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
-      }),
-    );
-    return {
-      items: (result.Items ?? []) as JobRecord[],
-      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
-    };
+    return this.#listing.byOwner<JobRecord>(ownerId, page, status);
   }
 
   /** Admins' listing across owners; not on a user's request path. */
   async listAll(page: PageRequest, status?: JobStatus): Promise<Page<JobRecord>> {
-    const scope = listingScope(this.#tableName, 'all', status);
-    const result = await this.#client.send(
-      new ScanCommand({
-        TableName: this.#tableName,
-        ...this.#statusFilter(status),
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, scope, this.#cursors),
-      }),
-    );
-    return {
-      items: (result.Items ?? []) as JobRecord[],
-      nextCursor: encodeCursor(result.LastEvaluatedKey, scope, this.#cursors),
-    };
+    return this.#listing.all<JobRecord>(page, status);
   }
 
   async updateIfActive(
