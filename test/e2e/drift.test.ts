@@ -2,9 +2,9 @@
  * Data drift through the local API: a model trained on iris keeps a drift baseline; with capture on,
  * served rows land in S3, and the drift report flags exactly the feature whose values were shifted.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
+import { irisFeatures, irisRows, trainIris } from '../support/iris-training.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
 
 let t: TestPlatform;
@@ -19,43 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const irisCsv = readFileSync(new URL('../../data/public/iris.csv', import.meta.url), 'utf8');
-const [header, ...lines] = irisCsv.trim().split('\n');
-const columns = (header ?? '').split(',');
-const features = columns.filter((c) => c !== 'target');
-/** The 150 iris rows as the objects a client sends, without the target. */
-const irisRows = lines.map((line) => {
-  const values = line.split(',');
-  return Object.fromEntries(features.map((f) => [f, Number(values[columns.indexOf(f)])]));
-});
-
-async function trainIris(modelName: string) {
-  const started = await t.call('POST', '/v1/datasets', {
-    token: alice,
-    body: { name: 'iris', format: 'csv', sizeBytes: Buffer.byteLength(irisCsv) },
-  });
-  expect(started.status).toBe(201);
-  expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: irisCsv })).status).toBe(200);
-  const committed = await t.call('POST', `/v1/datasets/iris/versions/${started.json.version}/commit`, {
-    token: alice,
-  });
-  expect(committed.status).toBe(200);
-  const job = await t.call('POST', '/v1/training-jobs', {
-    token: alice,
-    body: { dataset: 'iris', target: 'target', modelName },
-  });
-  expect(job.status).toBe(202);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const state = await t.call('GET', `/v1/training-jobs/${job.json.jobId}`, { token: alice });
-    if (state.json.status === 'SUCCEEDED') return;
-    if (['FAILED', 'CANCELLED'].includes(state.json.status) || Date.now() > deadline) {
-      throw new Error(`training ended ${state.json.status}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function reportUntil(path: string, done: (json: any) => boolean) {
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -68,7 +31,7 @@ async function reportUntil(path: string, done: (json: any) => boolean) {
 
 describe('drift reports', () => {
   it('flags exactly the shifted feature of a trained version, and says "not enough data" before', async () => {
-    await trainIris('drift-iris');
+    await trainIris(t, alice, 'drift-iris');
     const empty = await t.call('GET', '/v1/models/drift-iris/drift?version=1', { token: alice });
     expect(empty.status).toBe(200);
     expect(empty.json).toMatchObject({
@@ -77,7 +40,7 @@ describe('drift reports', () => {
       verdict: 'insufficient-data',
       driftedFeatures: [],
     });
-    expect(empty.json.features.map((f: any) => f.column)).toEqual(features);
+    expect(empty.json.features.map((f: any) => f.column)).toEqual(irisFeatures);
     expect(empty.json.history).toEqual([]);
     expect(empty.json.features.every((f: any) => /Not enough data/.test(f.detail))).toBe(true);
 

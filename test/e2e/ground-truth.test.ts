@@ -3,8 +3,8 @@
  * feedback on their `x-request-id`s (batched, a repeated id overwriting its record) → the live
  * accuracy of the version is exactly the share of labelled rows the model got right.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { irisRows, trainIris } from '../support/iris-training.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
 
 let t: TestPlatform;
@@ -19,42 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const irisCsv = readFileSync(new URL('../../data/public/iris.csv', import.meta.url), 'utf8');
-const [header, ...lines] = irisCsv.trim().split('\n');
-const columns = (header ?? '').split(',');
-const features = columns.filter((c) => c !== 'target');
-const irisRows = lines.map((line) => {
-  const values = line.split(',');
-  return Object.fromEntries(features.map((f) => [f, Number(values[columns.indexOf(f)])]));
-});
-
-async function trainIris(modelName: string) {
-  const started = await t.call('POST', '/v1/datasets', {
-    token: alice,
-    body: { name: 'iris', format: 'csv', sizeBytes: Buffer.byteLength(irisCsv) },
-  });
-  expect(started.status).toBe(201);
-  expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: irisCsv })).status).toBe(200);
-  const committed = await t.call('POST', `/v1/datasets/iris/versions/${started.json.version}/commit`, {
-    token: alice,
-  });
-  expect(committed.status).toBe(200);
-  const job = await t.call('POST', '/v1/training-jobs', {
-    token: alice,
-    body: { dataset: 'iris', target: 'target', modelName },
-  });
-  expect(job.status).toBe(202);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const state = await t.call('GET', `/v1/training-jobs/${job.json.jobId}`, { token: alice });
-    if (state.json.status === 'SUCCEEDED') return;
-    if (['FAILED', 'CANCELLED'].includes(state.json.status) || Date.now() > deadline) {
-      throw new Error(`training ended ${state.json.status}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function liveUntil(done: (json: any) => boolean) {
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -67,7 +31,7 @@ async function liveUntil(done: (json: any) => boolean) {
 
 describe('ground truth → live metric', () => {
   it('joins feedback with captured predictions into the live accuracy of the version', async () => {
-    await trainIris('truth-iris');
+    await trainIris(t, alice, 'truth-iris');
     expect(
       (await t.call('PATCH', '/v1/models/truth-iris', { token: alice, body: { capture: { sampleRate: 1 } } }))
         .status,
