@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { BucketName, TableName } from '#definitions/storage.ts';
 import type { workflows } from '../steps/workflows.ts';
+import { SWAGGER_UI_PACKAGE_FILES } from './openapi/docs-asset-files.ts';
 import {
   apiKeyPageSchema,
   apiKeyParamsSchema,
@@ -68,7 +69,7 @@ import {
   versionParamsSchema,
   versionSchema,
 } from './schemas/models.ts';
-import { callerSchema, healthSchema } from './schemas/platform.ts';
+import { callerSchema, docsAssetParamsSchema, healthSchema } from './schemas/platform.ts';
 import {
   predictBodySchema,
   predictionSchema,
@@ -123,6 +124,8 @@ export interface FunctionSettings {
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
   readonly onnxRuntime?: boolean;
+  /** Files of installed packages (`pkg/file`) copied into the bundle, for a handler that reads them at cold start. */
+  readonly packageFiles?: readonly string[];
 }
 
 /**
@@ -220,6 +223,20 @@ export const routes = {
     access: 'public',
     scope: 'full',
     responses: { 200: { description: 'An HTML page.', contentType: 'text/html' } },
+    grants: {},
+  }),
+  docsAsset: route({
+    operationId: 'getDocsAsset',
+    method: 'GET',
+    path: '/docs/assets/{file}',
+    entry: 'functions/http/platform/get-docs-asset.ts',
+    summary: 'A script or stylesheet of the `/docs` console (Swagger UI, served from the platform).',
+    tag: 'Platform',
+    access: 'public',
+    scope: 'full',
+    request: { params: docsAssetParamsSchema },
+    responses: { 200: { description: 'The file.', contentType: 'text/javascript' } },
+    function: { packageFiles: SWAGGER_UI_PACKAGE_FILES },
     grants: {},
   }),
   getCaller: route({

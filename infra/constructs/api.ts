@@ -278,6 +278,7 @@ export class PlatformApi extends Construct {
       ...(tuning?.onnxRuntime
         ? { externalModules: OnnxRuntimeLayer.externalModules, layers: [this.onnxRuntimeLayer(props)] }
         : {}),
+      ...(tuning?.packageFiles ? { packageFiles: tuning.packageFiles } : {}),
       ...props.functionOptions?.[route.operationId],
       environment: this.listingEnvironment,
       logRetention,

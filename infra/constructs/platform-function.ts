@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type ICommandHooks,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { BucketName, TableName } from '#definitions/storage.ts';
@@ -64,6 +70,27 @@ const objectActions: Readonly<Record<keyof BucketGrant, readonly string[]>> = {
   delete: ['s3:DeleteObject'],
 };
 
+/** Bundling hooks that copy `pkg/file` paths from the repository's node_modules into the bundle's. */
+function copyPackageFiles(files: readonly string[]): ICommandHooks {
+  for (const file of files) {
+    if (!/^(@[a-z0-9-]+\/)?[a-z0-9.-]+\/[A-Za-z0-9._-]+$/.test(file)) {
+      throw new Error(`Package files are "package/file" names; got "${file}".`);
+    }
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.flatMap((file) => {
+        const target = `${outputDir}/node_modules/${file}`;
+        return [
+          `mkdir -p "${target.slice(0, target.lastIndexOf('/'))}"`,
+          `cp "${inputDir}/node_modules/${file}" "${target}"`,
+        ];
+      }),
+  };
+}
+
 export interface PlatformFunctionProps {
   /** Handler module, relative to the repository root (a route's `entry`); it exports `handler`. */
   readonly entry: string;
@@ -79,12 +106,17 @@ export interface PlatformFunctionProps {
   readonly externalModules?: readonly string[];
   /** Layers providing the external modules. @default none */
   readonly layers?: readonly ILayerVersion[];
+  /**
+   * Files of installed packages (`pkg/file`) the handler reads at run time, copied into the bundle's
+   * own `node_modules` so the same package resolution finds them locally and on Lambda. @default none
+   */
+  readonly packageFiles?: readonly string[];
 }
 
 /** What a caller may tune per function; runtime, tracing, logging and bundling stay fixed. */
 export type PlatformFunctionOptions = Pick<
   PlatformFunctionProps,
-  'memorySize' | 'timeout' | 'externalModules' | 'layers' | 'description'
+  'memorySize' | 'timeout' | 'externalModules' | 'layers' | 'description' | 'packageFiles'
 >;
 
 /**
@@ -152,6 +184,7 @@ export class PlatformFunction extends NodejsFunction {
         // bundle, is paid once per cold start and trimmed by tree shaking of the ESM build.
         bundleAwsSDK: true,
         externalModules: [...(props.externalModules ?? [])],
+        ...(props.packageFiles?.length ? { commandHooks: copyPackageFiles(props.packageFiles) } : {}),
       },
     });
     this.functionLogGroup = logGroup;

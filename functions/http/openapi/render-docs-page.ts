@@ -1,9 +1,10 @@
 /**
- * Renders the API reference served at /docs from the OpenAPI document: one self-contained HTML page
- * (inline CSS, no scripts, fonts or CDNs; nothing is fetched at run time), operations grouped by tag.
- * Every piece of text taken from the document is HTML-escaped. It is served with a strict
- * Content-Security-Policy: nothing may load, the one stylesheet is allowed by its hash (no
- * 'unsafe-inline'), and no site may frame the page.
+ * Renders the page served at /docs from the OpenAPI document: a "try it" console (Swagger UI, whose
+ * files the platform itself serves under /docs/assets/) above the static reference, operations
+ * grouped by tag, which needs no script. Every piece of text taken from the document is HTML-escaped.
+ * It is served with a strict Content-Security-Policy: scripts and stylesheets from this origin only
+ * (plus the page's own stylesheet by its hash; no 'unsafe-inline'), requests to this origin only, and
+ * no site may frame the page.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -17,6 +18,7 @@ import type {
   OpenApiReference,
   OpenApiResponse,
 } from './build-openapi-document.ts';
+import { DOCS_ASSETS_PATH, DOCS_SCRIPTS, DOCS_STYLESHEETS } from './docs-asset-files.ts';
 
 const METHODS: readonly OpenApiMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 const OPENAPI_PATH = '/v1/openapi.json';
@@ -287,19 +289,25 @@ nav ul { padding-left: 1.25rem; } nav li { margin: .1rem 0; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
 code.schema { word-break: break-all; }
 details summary { cursor: pointer; } .media { margin: .25rem 0; }
+.try-it { max-width: 70rem; margin: 0 auto; padding: 0 1.25rem; }
 `;
 
 const CSS_HASH = `'sha256-${createHash('sha256').update(CSS, 'utf8').digest('base64')}'`;
 
 /**
- * The security headers of the docs page. The policy allows the page's own stylesheet by its hash
- * and nothing else: no script, image, font, frame, form or base URL; `frame-ancestors 'none'`
- * (which only a header can carry) stops clickjacking.
+ * The security headers of the docs page. Scripts and stylesheets come from this origin only (the
+ * console's files) plus the page's own stylesheet by its hash; images from this origin or `data:`
+ * (Swagger UI's icons are data: URIs in its stylesheet); requests (the OpenAPI document and "try it")
+ * to this origin only. No font, frame, form or base URL; `frame-ancestors 'none'` (which only a
+ * header can carry) stops clickjacking.
  */
 export const DOCS_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': [
     "default-src 'none'",
-    `style-src ${CSS_HASH}`,
+    "script-src 'self'",
+    `style-src 'self' ${CSS_HASH}`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -351,7 +359,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)} ${escapeHtml(version)}: reference</title>`,
+    ...DOCS_STYLESHEETS.map((file) => `<link rel="stylesheet" href="${DOCS_ASSETS_PATH}${file}">`),
     `<style>${CSS}</style>`,
+    ...DOCS_SCRIPTS.map((file) => `<script defer src="${DOCS_ASSETS_PATH}${file}"></script>`),
     '</head>',
     '<body>',
     '<header>',
@@ -361,6 +371,11 @@ export function renderDocsPage(document: OpenApiDocument): string {
       : `<p class="description">${inline(document.info.description)}</p>`,
     `<p>Machine-readable: <a href="${escapeHtml(openApiHref(document))}">the OpenAPI 3.1 document</a>.</p>`,
     '</header>',
+    '<section id="try-it" class="try-it"><h2>Try it</h2>' +
+      '<p>Choose <strong>Authorize</strong>, paste a token (<code>npm run token -- alice</code> locally) or an API key, ' +
+      'then <strong>Try it out</strong> on an operation: requests go to this API with that credential.</p>' +
+      `<div id="swagger-ui" data-openapi-url="${escapeHtml(openApiHref(document))}">` +
+      '<p class="muted">The console needs JavaScript; the reference below does not.</p></div></section>',
     `<nav><h2>Contents</h2><ul><li><a href="#authentication">Authentication</a></li>${contents}` +
       `${schemas === '' ? '' : '<li><a href="#schemas">Schemas</a></li>'}</ul></nav>`,
     '<main>',

@@ -29,3 +29,6 @@ export const callerSchema = z
     scope: z.enum(API_KEY_SCOPES),
   })
   .meta({ id: 'Caller', description: 'The identity the API sees for this request.' });
+
+/** One file name of the docs console; which names exist is the handler's allow-list, not a pattern. */
+export const docsAssetParamsSchema = z.object({ file: z.string().min(1).max(64) });

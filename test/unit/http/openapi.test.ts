@@ -436,13 +436,21 @@ describe('renderDocsPage', () => {
     }
   });
 
-  it('is self-contained, links the OpenAPI document and explains authentication', () => {
+  it('loads only its own /docs/assets/ files, links the OpenAPI document and explains authentication', () => {
     // Act
     const html = renderDocsPage(document);
 
     // Assess
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).not.toMatch(/<script|<link|<iframe|<img|\ssrc=|url\(|@import|@font-face/i);
+    const loaded = [...html.matchAll(/<(?:script|link)\b[^>]*\s(?:src|href)="([^"]*)"/gi)].map((m) => m[1]);
+    expect(loaded.sort()).toEqual([
+      '/docs/assets/docs-init.js',
+      '/docs/assets/swagger-ui-bundle.js',
+      '/docs/assets/swagger-ui.css',
+    ]);
+    expect(html).not.toMatch(/<script\b(?![^>]*\ssrc=)[^>]*>/i);
+    expect(html).not.toMatch(/<iframe|<img|url\(|@import|@font-face/i);
+    expect(html).toContain('<div id="swagger-ui" data-openapi-url="/v1/openapi.json">');
     expect(html).toContain('href="/v1/openapi.json"');
     expect(html).toContain('<h2>Authentication</h2>');
     expect(html).toContain('x-api-key');
@@ -481,7 +489,8 @@ describe('renderDocsPage', () => {
     const html = renderDocsPage(crafted);
 
     // Assess
-    expect(html).not.toMatch(/<script|<img|<b>|<i>/i);
+    const withoutAssets = html.replace(/<script defer src="\/docs\/assets\/[a-z.-]+"><\/script>/g, '');
+    expect(withoutAssets).not.toMatch(/<script|<img|<b>|<i>/i);
     expect(html).not.toContain('javascript:');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(html).toContain('/v1/&lt;b&gt;{id}&lt;/b&gt;');
