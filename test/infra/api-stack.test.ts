@@ -27,6 +27,7 @@ const publicRouteKeys = [
   'GET /v1/health',
   'GET /v1/openapi.json',
   'GET /docs',
+  'GET /docs/assets/{file}',
   'GET /v2',
   'GET /v2/health/live',
   'GET /v2/health/ready',
@@ -114,7 +115,7 @@ describe('PlatformApi routes', () => {
     );
   });
 
-  it('leaves only health, openapi.json, docs and the /v2 server probes public', () => {
+  it('leaves only health, openapi.json, docs (and its console assets) and the /v2 server probes public', () => {
     // Act
     const open = template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { AuthorizationType: 'NONE' },
