@@ -11,6 +11,7 @@ import { logger } from '#observability';
 import { documentClient } from './aws-clients.ts';
 import { EmfUsagePublisher } from './cloudwatch/usage-metrics.ts';
 import { modelsStore } from './dependencies.ts';
+import { DynamoDbAlertRepository } from './dynamodb/alert-repository.ts';
 import { DynamoDbDriftReportRepository } from './dynamodb/drift-report-repository.ts';
 import { DynamoDbFeedbackRepository } from './dynamodb/feedback-repository.ts';
 import { DynamoDbUsageRepository } from './dynamodb/usage-repository.ts';
@@ -41,3 +42,5 @@ export const predictionSinks = { usage: usageRecorder, capture: captureRecorder 
 export const driftReportRepository = new DynamoDbDriftReportRepository(documentClient, tables.usage);
 
 export const feedbackRepository = new DynamoDbFeedbackRepository(documentClient, tables.usage);
+
+export const alertRepository = new DynamoDbAlertRepository(documentClient, tables.usage);

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { BucketName, TableName } from '#definitions/storage.ts';
 import type { workflows } from '../steps/workflows.ts';
 import { SWAGGER_UI_PACKAGE_FILES } from './openapi/docs-asset-files.ts';
+import { alertPageSchema, listAlertsQuerySchema } from './schemas/alerts.ts';
 import {
   apiKeyPageSchema,
   apiKeyParamsSchema,
@@ -1140,6 +1141,20 @@ export const routes = {
     request: { query: platformUsageQuerySchema },
     responses: { 200: { description: 'Usage across models.', schema: platformUsageSchema } },
     grants: { tables: { usage: 'read' } },
+  }),
+  listAlerts: route({
+    operationId: 'listAlerts',
+    method: 'GET',
+    path: '/v1/alerts',
+    entry: 'functions/http/monitoring/list-alerts.ts',
+    summary:
+      "Alerts (drift, error rate, p99, no traffic) of your models (admins: every model's), open or resolved.",
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    request: { query: listAlertsQuerySchema },
+    responses: { 200: { description: 'A page of alerts.', schema: alertPageSchema } },
+    grants: { tables: { models: 'read', usage: 'read' } },
   }),
 } as const satisfies Record<string, RouteDefinition>;
 

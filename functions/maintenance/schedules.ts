@@ -37,6 +37,14 @@ export const schedules = {
       buckets: { models: { read: ['captures/'] } },
     },
   },
+  evaluateAlerts: {
+    entry: 'functions/maintenance/evaluate-alerts.ts',
+    description:
+      "Evaluates every model's alert rules (drift, error rate, p99, no traffic) and opens or resolves its alerts in the usage table.",
+    everyMinutes: 5,
+    timeoutSeconds: 300,
+    grants: { tables: { models: 'read', usage: 'readWrite' } },
+  },
 } as const satisfies Record<string, ScheduledTask>;
 
 export const scheduleList: readonly (ScheduledTask & { readonly id: string })[] = Object.entries(

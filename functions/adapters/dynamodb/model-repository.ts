@@ -139,6 +139,10 @@ export class DynamoDbModelRepository implements ModelRepository {
       sets.push('capture = :capture');
       values[':capture'] = change.capture;
     }
+    if (change.alerts !== undefined) {
+      sets.push('alerts = :alerts');
+      values[':alerts'] = change.alerts;
+    }
     const expression = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
     return this.#conditionalUpdate(name, expression, values);
   }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UnprocessableError } from '../errors.ts';
+import type { AlertSettings } from '../monitoring/alert-rules.ts';
 
 export const MODEL_TASKS = ['classification', 'regression', 'other'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
@@ -46,6 +47,8 @@ export interface ModelRecord {
   readonly aliases: Readonly<Record<string, AliasRecord>>;
   /** Prediction capture, set by the owner; absent: nothing is captured. */
   readonly capture?: CaptureSettings;
+  /** Alert rules, set by the owner; absent: the defaults (core/monitoring/alert-rules.ts). */
+  readonly alerts?: AlertSettings;
 }
 
 /** Which predictions are kept in S3 (`captures/…`) for monitoring: a random share of them. */

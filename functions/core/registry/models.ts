@@ -5,6 +5,7 @@
 import { listingOwner, requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ConflictError } from '../errors.ts';
+import { type AlertSettingsPatch, mergeAlertSettings } from '../monitoring/alert-rules.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type { ModelRecord, ModelTask } from './model-records.ts';
 import type { ArtifactStore, ModelChange, ModelRepository, VersionRepository } from './ports.ts';
@@ -70,12 +71,19 @@ export async function getModel(
 export async function updateModel(
   principal: Principal,
   name: string,
-  change: ModelChange,
+  change: Omit<ModelChange, 'alerts'> & { readonly alerts?: AlertSettingsPatch },
   deps: Pick<ModelDeps, 'models' | 'now'>,
 ): Promise<ModelRecord> {
-  requireAccess(principal, await deps.models.get(name), 'write', notFound(name));
-  const tags = change.tags === undefined ? undefined : [...new Set(change.tags)];
-  return deps.models.update(name, { ...change, ...(tags ? { tags } : {}) }, deps.now().toISOString());
+  const model = requireAccess(principal, await deps.models.get(name), 'write', notFound(name));
+  const { alerts: alertsPatch, ...rest } = change;
+  const tags = rest.tags === undefined ? undefined : [...new Set(rest.tags)];
+  // Rules merge over the stored ones, so an owner can tighten one threshold without restating all.
+  const alerts = alertsPatch === undefined ? undefined : mergeAlertSettings(model.alerts, alertsPatch);
+  return deps.models.update(
+    name,
+    { ...rest, ...(tags ? { tags } : {}), ...(alerts ? { alerts } : {}) },
+    deps.now().toISOString(),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 /** What the registry use cases need from storage and from the model runtime. */
+import type { AlertSettings } from '../monitoring/alert-rules.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type {
   AliasRecord,
@@ -21,6 +22,8 @@ export interface ModelChange {
   readonly tags?: readonly string[];
   readonly teamVisible?: boolean;
   readonly capture?: CaptureSettings | null;
+  /** The full rule set (the HTTP layer merges a partial one over the current or default rules). */
+  readonly alerts?: AlertSettings;
 }
 
 export interface ModelRepository {

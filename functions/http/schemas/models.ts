@@ -9,6 +9,7 @@ import {
 } from '#core/registry/model-records.ts';
 import { MODEL_FILE_FORMATS } from '#core/registry/uploaded-model.ts';
 import { SUPPORTED_OBJECTIVES } from '#core/training/xgboost/convert.ts';
+import { alertSettingsPatchSchema, alertSettingsSchema } from './alerts.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 
 export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
@@ -46,6 +47,9 @@ export const updateModelBodySchema = z
       .describe(
         'Prediction capture to S3 (`captures/{model}/{version}/{yyyy}/{mm}/{dd}/{hh}/`); null turns it off.',
       ),
+    alerts: alertSettingsPatchSchema
+      .optional()
+      .describe('Alert rules; the fields given change, the rest keep their current (or default) values.'),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change.' })
   .meta({ id: 'UpdateModelRequest', minProperties: 1 });
@@ -72,6 +76,7 @@ export const modelSchema = z
       z.object({ routes: z.array(aliasRouteSchema), updatedAt: isoTimestamp, updatedBy: z.string() }),
     ),
     capture: captureSettingsSchema.optional().describe('Absent: predictions are not captured.'),
+    alerts: alertSettingsSchema.optional().describe('Absent: the default alert rules apply.'),
   })
   .meta({ id: 'Model' });
 

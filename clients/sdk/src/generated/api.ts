@@ -1031,6 +1031,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts (drift, error rate, p99, no traffic) of your models (admins: every model's), open or resolved.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1225,6 +1245,8 @@ export interface components {
             };
             /** @description Absent: predictions are not captured. */
             capture?: components["schemas"]["CaptureSettings"];
+            /** @description Absent: the default alert rules apply. */
+            alerts?: components["schemas"]["AlertSettings"];
         };
         CaptureSettings: {
             /**
@@ -1237,6 +1259,26 @@ export interface components {
              * @default true
              */
             includeInputs: boolean;
+        };
+        AlertSettings: {
+            drift: {
+                enabled: boolean;
+            };
+            errorRate: {
+                enabled: boolean;
+                thresholdPercent: number;
+                windowMinutes: number;
+                minRequests: number;
+            };
+            latency: {
+                enabled: boolean;
+                p99Ms: number;
+                windowMinutes: number;
+            };
+            noTraffic: {
+                enabled: boolean;
+                hours: number;
+            };
         };
         ModelPage: {
             items: components["schemas"]["Model"][];
@@ -2058,6 +2100,29 @@ export interface components {
                 };
             }[];
         };
+        AlertPage: {
+            items: components["schemas"]["Alert"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        Alert: {
+            model: string;
+            /** @enum {string} */
+            rule: "drift" | "errorRate" | "latency" | "noTraffic";
+            /** @enum {string} */
+            state: "open" | "resolved";
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 UTC time.
+             */
+            resolvedAt?: string;
+            detail: string;
+        };
         CreateApiKeyRequest: {
             /** @description What the key is for, e.g. "nightly batch job". */
             name: string;
@@ -2120,6 +2185,8 @@ export interface components {
             teamVisible?: boolean;
             /** @description Prediction capture to S3 (`captures/{model}/{version}/{yyyy}/{mm}/{dd}/{hh}/`); null turns it off. */
             capture?: components["schemas"]["CaptureSettingsInput"] | null;
+            /** @description Alert rules; the fields given change, the rest keep their current (or default) values. */
+            alerts?: components["schemas"]["AlertSettingsChange"];
         };
         CaptureSettingsInput: {
             /**
@@ -2132,6 +2199,33 @@ export interface components {
              * @default true
              */
             includeInputs?: boolean;
+        };
+        AlertSettingsChange: {
+            /** @description Fires while a feature of the latest recorded drift report says `drift`. */
+            drift?: {
+                enabled?: boolean;
+            };
+            errorRate?: {
+                enabled?: boolean;
+                /** @description Percent of requests answered 5xx (4xx do not count). */
+                thresholdPercent?: number;
+                /** @description Minutes the rule looks back. */
+                windowMinutes?: number;
+                /** @description Fewer requests in the window never fire. */
+                minRequests?: number;
+            };
+            /** @description Fires while the handler p99 over the window is at or above `p99Ms`. */
+            latency?: {
+                enabled?: boolean;
+                p99Ms?: number;
+                /** @description Minutes the rule looks back. */
+                windowMinutes?: number;
+            };
+            /** @description Fires when no prediction request arrived for `hours` (off by default). */
+            noTraffic?: {
+                enabled?: boolean;
+                hours?: number;
+            };
         };
         RegisterVersionRequest: {
             /**
@@ -4703,6 +4797,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlatformUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                state?: "open" | "resolved";
+                /** @description Only this model’s alerts. */
+                model?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,127 @@
+/**
+ * The scheduled alert run: every model → its rules (the owner's, or the defaults) evaluated over
+ * the usage of the longest window they look at and the latest recorded drift report of each served
+ * version → alerts opened for rules that fire and resolved for rules that cleared. The store's
+ * conditional writes make a repeat run (or two runs at once) open or resolve each alert once, and
+ * only the run whose write won publishes it.
+ */
+import type { Page, PageRequest } from '../pagination.ts';
+import type { ModelRecord } from '../registry/model-records.ts';
+import type { ModelRepository } from '../registry/ports.ts';
+import {
+  ALERT_RULES,
+  type AlertRule,
+  type AlertSettings,
+  DEFAULT_ALERT_SETTINGS,
+  evaluateAlerts,
+  type LatestDrift,
+  lookbackMinutes,
+} from './alert-rules.ts';
+import { type DriftReportStore, servedVersions } from './scheduled-drift.ts';
+import type { UsageAggregate } from './usage-records.ts';
+
+export type AlertState = 'open' | 'resolved';
+
+export interface AlertRecord {
+  readonly model: string;
+  readonly rule: AlertRule;
+  readonly state: AlertState;
+  readonly openedAt: string;
+  readonly resolvedAt?: string;
+  readonly detail: string;
+}
+
+export interface AlertStore {
+  /** Opens the alert unless it is open already; true when this call opened it. */
+  open(model: string, rule: AlertRule, detail: string, at: string): Promise<AlertRecord | undefined>;
+  /** Resolves the alert if it is open; the resolved record when this call resolved it. */
+  resolve(model: string, rule: AlertRule, at: string): Promise<AlertRecord | undefined>;
+  /** A model's alerts (one per rule at most), of one state when given. */
+  list(model: string, state?: AlertState): Promise<AlertRecord[]>;
+}
+
+/** Where opened and resolved alerts go: SNS on AWS, the console locally. */
+export interface AlertPublisher {
+  publish(alert: AlertRecord): Promise<void>;
+}
+
+export interface AlertRunDeps {
+  readonly models: Pick<ModelRepository, 'list'>;
+  readonly usage: { list(query: { model: string; from: number; to: number }): Promise<UsageAggregate[]> };
+  readonly reports: Pick<DriftReportStore, 'list'>;
+  readonly alerts: AlertStore;
+  readonly publisher: AlertPublisher;
+  readonly now: () => Date;
+  readonly onError?: (model: string, error: unknown) => void;
+}
+
+export function alertSettingsOf(model: ModelRecord): AlertSettings {
+  return model.alerts ?? DEFAULT_ALERT_SETTINGS;
+}
+
+async function latestDrift(model: ModelRecord, reports: AlertRunDeps['reports']): Promise<LatestDrift[]> {
+  const latest: LatestDrift[] = [];
+  for (const version of servedVersions(model)) {
+    const [report] = await reports.list(model.name, { version, limit: 1 });
+    if (report !== undefined)
+      latest.push({ version, recordedAt: report.recordedAt, driftedFeatures: report.driftedFeatures });
+  }
+  return latest;
+}
+
+async function evaluateModel(
+  model: ModelRecord,
+  deps: AlertRunDeps,
+): Promise<{ opened: number; resolved: number }> {
+  const settings = alertSettingsOf(model);
+  const now = deps.now();
+  const toSeconds = Math.floor(now.getTime() / 1000) + 1;
+  const fromSeconds = toSeconds - lookbackMinutes(settings) * 60 - 60;
+  const [aggregates, drift] = await Promise.all([
+    lookbackMinutes(settings) === 0
+      ? Promise.resolve([])
+      : deps.usage.list({ model: model.name, from: fromSeconds, to: toSeconds }),
+    settings.drift.enabled ? latestDrift(model, deps.reports) : Promise.resolve([]),
+  ]);
+  const firing = new Map(evaluateAlerts(settings, { aggregates, drift, now }).map((f) => [f.rule, f.detail]));
+  const at = now.toISOString();
+  let opened = 0;
+  let resolved = 0;
+  for (const rule of ALERT_RULES) {
+    const detail = firing.get(rule);
+    const changed =
+      detail === undefined
+        ? await deps.alerts.resolve(model.name, rule, at)
+        : await deps.alerts.open(model.name, rule, detail, at);
+    if (changed === undefined) continue;
+    if (changed.state === 'open') opened += 1;
+    else resolved += 1;
+    await deps.publisher.publish(changed);
+  }
+  return { opened, resolved };
+}
+
+export async function evaluateAllAlerts(
+  deps: AlertRunDeps,
+): Promise<{ models: number; opened: number; resolved: number }> {
+  const totals = { models: 0, opened: 0, resolved: 0 };
+  let cursor: string | undefined;
+  do {
+    const page: Page<ModelRecord> = await deps.models.list({}, {
+      limit: 100,
+      ...(cursor === undefined ? {} : { cursor }),
+    } satisfies PageRequest);
+    for (const model of page.items) {
+      totals.models += 1;
+      try {
+        const { opened, resolved } = await evaluateModel(model, deps);
+        totals.opened += opened;
+        totals.resolved += resolved;
+      } catch (error) {
+        deps.onError?.(model.name, error);
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return totals;
+}
