@@ -461,6 +461,28 @@ describe('PlatformMaintenance', () => {
     }
     expect(statementsOn(fn, tables.usage.table).flatMap(actionsOf)).toContain('dynamodb:PutItem');
   });
+
+  it('evaluates alerts every 5 minutes from EventBridge, reading models and writing only the usage table, no bucket', () => {
+    // Prepare
+    const fn = platform.workflows.maintenance.scheduledFunctions.evaluateAlerts as PlatformFunction;
+    const { tables, buckets } = platform.stateful.storage;
+
+    // Act
+    const rules = Object.values(
+      templateOf(fn).findResources('AWS::Events::Rule', {
+        Properties: { ScheduleExpression: 'rate(5 minutes)' },
+      }),
+    ).filter((r) => JSON.stringify(r.Properties.Targets).includes(logicalId(fn)));
+
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(statementsOn(fn, buckets.models.bucket)).toEqual([]);
+    expect(statementsOn(fn, tables.modelVersions.table)).toEqual([]);
+    const onModels = statementsOn(fn, tables.models.table).flatMap(actionsOf);
+    expect(onModels).toContain('dynamodb:Query');
+    expect(onModels).not.toContain('dynamodb:UpdateItem');
+    expect(statementsOn(fn, tables.usage.table).flatMap(actionsOf)).toContain('dynamodb:UpdateItem');
+  });
 });
 
 describe('PlatformApi stage', () => {

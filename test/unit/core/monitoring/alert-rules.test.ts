@@ -77,17 +77,16 @@ describe('evaluateAlerts', () => {
   });
 
   it('fires drift when a served version’s latest report has drifted features, naming them', () => {
+    const calm = { version: 2, recordedAt: '2026-12-04T11:00:00.000Z', driftedFeatures: [] };
     const drift = [
       { version: 1, recordedAt: '2026-12-04T11:00:00.000Z', driftedFeatures: ['petal_length_cm'] },
-      { version: 2, recordedAt: '2026-12-04T11:00:00.000Z', driftedFeatures: [] },
+      calm,
     ];
     const firing = evaluateAlerts(DEFAULT_ALERT_SETTINGS, { aggregates: [], drift, now: NOW });
     expect(firing).toEqual([
       { rule: 'drift', detail: 'version 1: petal_length_cm drifted (report of 2026-12-04T11:00:00.000Z)' },
     ]);
-    expect(evaluateAlerts(DEFAULT_ALERT_SETTINGS, { aggregates: [], drift: [drift[1]!], now: NOW })).toEqual(
-      [],
-    );
+    expect(evaluateAlerts(DEFAULT_ALERT_SETTINGS, { aggregates: [], drift: [calm], now: NOW })).toEqual([]);
     const off = mergeAlertSettings(undefined, { drift: { enabled: false } });
     expect(evaluateAlerts(off, { aggregates: [], drift, now: NOW })).toEqual([]);
   });
