@@ -5,13 +5,13 @@
  * A finished job never changes again.
  */
 import { randomUUID } from 'node:crypto';
-import { listingOwner, requireAccess } from '../auth/access-rules.ts';
+import { requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { DatasetFormat } from '../datasets/dataset-records.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import { resolveServingVersion, type ServingReads } from '../registry/aliases.ts';
-import { FINISHED, type JobStatus, type WorkflowStarter } from '../training/jobs.ts';
+import { FINISHED, type JobStatus, listJobs, type WorkflowStarter } from '../training/jobs.ts';
 import type { OutputSpec } from './output-format.ts';
 
 export { FINISHED, JOB_STATUSES, type JobStatus } from '../training/jobs.ts';
@@ -242,11 +242,7 @@ export async function listBatchJobs(
   query: PageRequest & { ownerId?: string; status?: JobStatus },
   deps: Pick<BatchJobDeps, 'jobs'>,
 ): Promise<Page<BatchJobRecord>> {
-  const ownerId = listingOwner(principal, query.ownerId);
-  const page = { limit: query.limit, cursor: query.cursor };
-  return ownerId === undefined
-    ? deps.jobs.listAll(page, query.status)
-    : deps.jobs.listByOwner(ownerId, page, query.status);
+  return listJobs(principal, query, deps.jobs);
 }
 
 export async function cancelBatchJob(

@@ -246,16 +246,31 @@ export async function getTrainingJob(principal: Principal, jobId: string, deps: 
   return requireAccess(principal, await deps.jobs.get(jobId), 'read', jobNotFound(jobId));
 }
 
+/** A jobs table's listings, as training and batch prediction job repositories both offer them. */
+export interface JobListings<T> {
+  listByOwner(ownerId: string, page: PageRequest, status?: JobStatus): Promise<Page<T>>;
+  listAll(page: PageRequest, status?: JobStatus): Promise<Page<T>>;
+}
+
+/** The caller's jobs, or (admins) everyone's or one owner's, optionally of one status. */
+export async function listJobs<T>(
+  principal: Principal,
+  query: PageRequest & { ownerId?: string; status?: JobStatus },
+  jobs: JobListings<T>,
+): Promise<Page<T>> {
+  const ownerId = listingOwner(principal, query.ownerId);
+  const page = { limit: query.limit, cursor: query.cursor };
+  return ownerId === undefined
+    ? jobs.listAll(page, query.status)
+    : jobs.listByOwner(ownerId, page, query.status);
+}
+
 export async function listTrainingJobs(
   principal: Principal,
   query: PageRequest & { ownerId?: string; status?: JobStatus },
   deps: Pick<JobDeps, 'jobs'>,
 ): Promise<Page<JobRecord>> {
-  const ownerId = listingOwner(principal, query.ownerId);
-  const page = { limit: query.limit, cursor: query.cursor };
-  return ownerId === undefined
-    ? deps.jobs.listAll(page, query.status)
-    : deps.jobs.listByOwner(ownerId, page, query.status);
+  return listJobs(principal, query, deps.jobs);
 }
 
 export async function cancelTrainingJob(
