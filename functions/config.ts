@@ -103,6 +103,7 @@ export const environmentSchema = z.object({
   /** The training workflow (every function gets it; those that start or stop jobs need it). */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   BATCH_PREDICTIONS_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  DRIFT_REPORTS_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
 
   /** Endpoint overrides the SDK reads itself; validated here so a typo fails at start, not at first call. */
   AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
@@ -155,6 +156,7 @@ export interface PlatformConfig {
   readonly workflows: {
     readonly trainingStateMachineArn?: string;
     readonly batchPredictionsStateMachineArn?: string;
+    readonly driftReportsStateMachineArn?: string;
   };
   readonly pagination: { readonly cursorSigningKey?: string };
   readonly endpoints: {
@@ -226,6 +228,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
     workflows: {
       trainingStateMachineArn: e.TRAINING_STATE_MACHINE_ARN,
       batchPredictionsStateMachineArn: e.BATCH_PREDICTIONS_STATE_MACHINE_ARN,
+      driftReportsStateMachineArn: e.DRIFT_REPORTS_STATE_MACHINE_ARN,
     },
     pagination: { cursorSigningKey: e.CURSOR_SIGNING_KEY },
     endpoints: {

@@ -8,15 +8,16 @@ import { config } from '#config';
 import { CaptureRecorder } from '#core/monitoring/prediction-capture.ts';
 import { UsageRecorder } from '#core/monitoring/usage-recorder.ts';
 import { logger } from '#observability';
-import { documentClient } from './aws-clients.ts';
+import { documentClient, stepFunctions } from './aws-clients.ts';
 import { EmfUsagePublisher } from './cloudwatch/usage-metrics.ts';
 import { modelsStore } from './dependencies.ts';
 import { DynamoDbAlertRepository } from './dynamodb/alert-repository.ts';
 import { DynamoDbDriftReportRepository } from './dynamodb/drift-report-repository.ts';
 import { DynamoDbFeedbackRepository } from './dynamodb/feedback-repository.ts';
 import { DynamoDbUsageRepository } from './dynamodb/usage-repository.ts';
+import { StepFunctionsWorkflowStarter } from './sfn/workflow-starter.ts';
 
-const { tables, limits } = config();
+const { tables, limits, workflows } = config();
 
 export const usageRepository = new DynamoDbUsageRepository(documentClient, tables.usage);
 
@@ -40,6 +41,13 @@ export const captureRecorder = new CaptureRecorder({
 export const predictionSinks = { usage: usageRecorder, capture: captureRecorder };
 
 export const driftReportRepository = new DynamoDbDriftReportRepository(documentClient, tables.usage);
+
+/** Starts the drift-reports workflow of a requested report (the execution is named by its id). */
+export const driftReportWorkflow = new StepFunctionsWorkflowStarter(
+  stepFunctions,
+  workflows.driftReportsStateMachineArn,
+  'DRIFT_REPORTS_STATE_MACHINE_ARN',
+);
 
 export const feedbackRepository = new DynamoDbFeedbackRepository(documentClient, tables.usage);
 

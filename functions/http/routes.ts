@@ -39,7 +39,15 @@ import {
   datasetWithLatestSchema,
   listDatasetsQuerySchema,
 } from './schemas/datasets.ts';
-import { driftQuerySchema, driftReportSchema } from './schemas/drift.ts';
+import {
+  driftQuerySchema,
+  driftReportPageSchema,
+  driftReportRunParamsSchema,
+  driftReportRunSchema,
+  driftReportSchema,
+  listDriftReportsQuerySchema,
+  requestDriftReportBodySchema,
+} from './schemas/drift.ts';
 import {
   feedbackBodySchema,
   feedbackResultSchema,
@@ -1096,6 +1104,53 @@ export const routes = {
       tables: { models: 'read', modelVersions: 'read', usage: 'read' },
       buckets: { models: { read: ['captures/'] } },
     },
+  }),
+  requestDriftReport: route({
+    operationId: 'requestDriftReport',
+    method: 'POST',
+    path: '/v1/models/{name}/versions/{version}/drift-reports',
+    entry: 'functions/http/monitoring/request-drift-report.ts',
+    summary:
+      'Ask for a drift report of a version over a window (default the last 24 h, at most 7 days): 202 with the PENDING run and its Location.',
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    idempotent: true,
+    request: { params: versionParamsSchema, body: requestDriftReportBodySchema },
+    responses: {
+      202: { description: 'The run, PENDING; poll its Location.', schema: driftReportRunSchema },
+    },
+    grants: {
+      tables: { models: 'read', modelVersions: 'read', usage: 'readWrite', idempotency: 'readWrite' },
+      workflows: { driftReports: 'start' },
+    },
+  }),
+  listDriftReports: route({
+    operationId: 'listDriftReports',
+    method: 'GET',
+    path: '/v1/models/{name}/versions/{version}/drift-reports',
+    entry: 'functions/http/monitoring/list-drift-reports.ts',
+    summary:
+      "A version's recorded drift reports (requested and the hourly schedule's), newest first, with each verdict.",
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: versionParamsSchema, query: listDriftReportsQuerySchema },
+    responses: { 200: { description: 'A page of reports.', schema: driftReportPageSchema } },
+    grants: { tables: { models: 'read', usage: 'read' } },
+  }),
+  getDriftReportRun: route({
+    operationId: 'getDriftReportRun',
+    method: 'GET',
+    path: '/v1/models/{name}/versions/{version}/drift-reports/{reportId}',
+    entry: 'functions/http/monitoring/get-drift-report-run.ts',
+    summary: 'One recorded drift report: its status and, once SUCCEEDED, the per-feature comparison.',
+    tag: 'Monitoring',
+    access: 'authenticated',
+    scope: 'full',
+    request: { params: driftReportRunParamsSchema },
+    responses: { 200: { description: 'The report run.', schema: driftReportRunSchema } },
+    grants: { tables: { models: 'read', usage: 'read' } },
   }),
   recordFeedback: route({
     operationId: 'recordFeedback',

@@ -275,6 +275,28 @@ export const workflows = {
       grants: { tables: { batchPredictionJobs: 'readWrite' } },
     },
   },
+  driftReports: {
+    id: 'DriftReports',
+    envVar: 'DRIFT_REPORTS_STATE_MACHINE_ARN',
+    definitionFile: 'state-machines/drift-reports.asl.json',
+    tasks: {
+      ComputeDriftReportFunctionArn: {
+        entry: 'functions/steps/drift/compute-drift-report.ts',
+        description:
+          "Computes a requested drift report (the run's window of captured inputs against the training baseline) and records it.",
+        function: { memoryMb: 2048, timeoutSeconds: 900 },
+        grants: {
+          tables: { models: 'read', modelVersions: 'read', usage: 'readWrite' },
+          buckets: { models: { read: ['captures/'] } },
+        },
+      },
+      MarkDriftReportFailedFunctionArn: {
+        entry: 'functions/steps/drift/mark-drift-report-failed.ts',
+        description: "Writes a failed report step's cause to the drift report run.",
+        grants: { tables: { usage: 'readWrite' } },
+      },
+    },
+  },
 } as const satisfies Record<string, WorkflowDefinition>;
 
 export const workflowList: readonly WorkflowDefinition[] = Object.values(workflows);

@@ -123,4 +123,88 @@ describe('drift reports', () => {
     expect(twice.json.history).toHaveLength(2);
     expect(twice.json.history[0].recordedAt >= twice.json.history[1].recordedAt).toBe(true);
   });
+
+  it('answers a report request with 202 + Location; the workflow records it, and the listing shows it beside the scheduled ones', async () => {
+    // Act
+    const asked = await t.call('POST', '/v1/models/drift-iris/versions/1/drift-reports', {
+      token: alice,
+      body: {},
+    });
+
+    // Assess
+    expect(asked.status).toBe(202);
+    expect(asked.json).toMatchObject({
+      model: 'drift-iris',
+      version: 1,
+      trigger: 'request',
+      status: 'PENDING',
+    });
+    const location = asked.headers.get('location') as string;
+    expect(location).toBe(`/v1/models/drift-iris/versions/1/drift-reports/${asked.json.reportId}`);
+    const done = await reportUntil(location, (json) => json.status !== 'PENDING');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.report).toMatchObject({
+      rows: 300,
+      verdict: 'drift',
+      thresholds: { warning: 0.1, drift: 0.2 },
+    });
+    expect(done.report.driftedFeatures).toEqual(['petal_length_cm']);
+
+    const listing = await t.call('GET', '/v1/models/drift-iris/versions/1/drift-reports?limit=2', {
+      token: alice,
+    });
+    expect(listing.status).toBe(200);
+    expect(listing.json.items[0]).toMatchObject({
+      reportId: asked.json.reportId,
+      status: 'SUCCEEDED',
+      verdict: 'drift',
+      driftedFeatures: ['petal_length_cm'],
+    });
+    expect(listing.json.items[0].report).toBeUndefined();
+    // The two scheduled runs of the test before are there too, on the next page.
+    expect(listing.json.items[1].trigger).toBe('schedule');
+    const next = await t.call(
+      'GET',
+      `/v1/models/drift-iris/versions/1/drift-reports?limit=2&cursor=${encodeURIComponent(listing.json.nextCursor)}`,
+      { token: alice },
+    );
+    expect(next.json.items.map((r: any) => r.trigger)).toEqual(['schedule']);
+
+    expect((await t.call('GET', location, { token: bob })).status).toBe(404);
+    const refused = await t.call('POST', '/v1/models/uploaded/versions/1/drift-reports', { token: alice });
+    expect(refused.status).toBe(422);
+    const unknown = await t.call(
+      'GET',
+      '/v1/models/drift-iris/versions/1/drift-reports/20261208T000000000Z-00000000',
+      {
+        token: alice,
+      },
+    );
+    expect(unknown.status).toBe(404);
+  }, 60_000);
+
+  it("judges requested reports by the owner's PSI thresholds", async () => {
+    const refused = await t.call('PATCH', '/v1/models/drift-iris', {
+      token: alice,
+      body: { driftThresholds: { warning: 0.3 } },
+    });
+    expect(refused.status).toBe(400);
+    const changed = await t.call('PATCH', '/v1/models/drift-iris', {
+      token: alice,
+      body: { driftThresholds: { warning: 5, drift: 10 } },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.json.driftThresholds).toEqual({ warning: 5, drift: 10 });
+
+    const asked = await t.call('POST', '/v1/models/drift-iris/versions/1/drift-reports', { token: alice });
+    expect(asked.status).toBe(202);
+    const done = await reportUntil(
+      asked.headers.get('location') as string,
+      (json) => json.status !== 'PENDING',
+    );
+    expect(done.report).toMatchObject({ thresholds: { warning: 5, drift: 10 }, driftedFeatures: [] });
+    const shifted = done.report.features.find((f: any) => f.column === 'petal_length_cm');
+    expect(shifted.psi).toBeGreaterThan(0.2);
+    expect(shifted.verdict).toBe(shifted.psi >= 5 ? 'warning' : 'ok');
+  }, 60_000);
 });

@@ -304,7 +304,7 @@ describe('PlatformWorkflow execution-end rule', () => {
       const { tables, buckets } = platform.stateful.storage;
       // The workflow's own jobs table: the one its end function is granted.
       const [jobsTable] = Object.keys(
-        workflows[name].onExecutionEnd?.grants.tables ?? {},
+        (workflows[name] as WorkflowDefinition).onExecutionEnd?.grants.tables ?? {},
       ) as (keyof typeof tables)[];
 
       // Act

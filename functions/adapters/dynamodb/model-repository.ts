@@ -143,6 +143,10 @@ export class DynamoDbModelRepository implements ModelRepository {
       sets.push('alerts = :alerts');
       values[':alerts'] = change.alerts;
     }
+    if (change.driftThresholds !== undefined) {
+      sets.push('driftThresholds = :driftThresholds');
+      values[':driftThresholds'] = change.driftThresholds;
+    }
     const expression = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
     return this.#conditionalUpdate(name, expression, values);
   }

@@ -2,7 +2,7 @@
  * A drift report: read the captured inputs of one version in a window → per baseline feature,
  * compare the served values with the training baseline (PSI over the baseline's bins, KS for
  * numbers, chi-squared for categories, change in missing share, unseen categories) → a verdict per
- * feature by the PSI thresholds (0.1 warning, 0.2 drift). Below `MIN_SAMPLE` served values a feature
+ * feature by the model's PSI thresholds (default 0.1 warning, 0.2 drift). Below `MIN_SAMPLE` served values a feature
  * says "not enough data" instead of guessing. Rows are read from `/v1` captures: objects by column
  * name, arrays by the baseline's column order. Whoever may read the model may read its report.
  */
@@ -19,9 +19,9 @@ import {
   ksStatistic,
   populationStabilityIndex,
 } from './drift-statistics.ts';
+import { type DriftThresholds, driftThresholdsOf } from './drift-thresholds.ts';
 import type { CapturedPrediction } from './prediction-capture.ts';
 
-export const DRIFT_THRESHOLDS = { warning: 0.1, drift: 0.2 } as const;
 /** Fewer served values than this and a feature's verdict is "not enough data". */
 export const MIN_SAMPLE = 50;
 /** Rows read per report at most; a busier window is reported on its first rows. */
@@ -57,7 +57,7 @@ export interface DriftReport {
   readonly version: number;
   readonly from: string;
   readonly to: string;
-  readonly thresholds: typeof DRIFT_THRESHOLDS;
+  readonly thresholds: DriftThresholds;
   readonly minSample: number;
   readonly records: number;
   readonly recordsWithoutInputs: number;
@@ -84,13 +84,17 @@ function cellOf(row: Row, column: string, position: number): unknown {
   return Array.isArray(row) ? row[position] : (row as Readonly<Record<string, unknown>>)[column];
 }
 
-function verdictOf(psi: number): FeatureVerdict {
-  if (psi >= DRIFT_THRESHOLDS.drift) return 'drift';
-  if (psi >= DRIFT_THRESHOLDS.warning) return 'warning';
+function verdictOf(psi: number, thresholds: DriftThresholds): FeatureVerdict {
+  if (psi >= thresholds.drift) return 'drift';
+  if (psi >= thresholds.warning) return 'warning';
   return 'ok';
 }
 
-function numericDrift(baseline: NumericBaseline, served: readonly unknown[]): FeatureDrift {
+function numericDrift(
+  baseline: NumericBaseline,
+  served: readonly unknown[],
+  thresholds: DriftThresholds,
+): FeatureDrift {
   const present = served
     .filter((v) => !isMissing(v))
     .map(Number)
@@ -113,10 +117,14 @@ function numericDrift(baseline: NumericBaseline, served: readonly unknown[]): Fe
   }
   const psi = populationStabilityIndex(baseline.frequencies, binShares(baseline.edges, present));
   const ks = ksStatistic(present, histogramCdf(baseline.edges, baseline.frequencies));
-  return { ...common, verdict: verdictOf(psi), psi, ks };
+  return { ...common, verdict: verdictOf(psi, thresholds), psi, ks };
 }
 
-function categoricalDrift(baseline: CategoricalBaseline, served: readonly unknown[]): FeatureDrift {
+function categoricalDrift(
+  baseline: CategoricalBaseline,
+  served: readonly unknown[],
+  thresholds: DriftThresholds,
+): FeatureDrift {
   const kept = Object.keys(baseline.frequencies);
   const counts = new Map<string, number>(kept.map((c) => [c, 0]));
   const unseen = new Map<string, number>();
@@ -159,7 +167,12 @@ function categoricalDrift(baseline: CategoricalBaseline, served: readonly unknow
     expected,
     observed.map((o) => o / present),
   );
-  return { ...common, verdict: verdictOf(psi), psi, chiSquared: chiSquaredTest(observed, expected) };
+  return {
+    ...common,
+    verdict: verdictOf(psi, thresholds),
+    psi,
+    chiSquared: chiSquaredTest(observed, expected),
+  };
 }
 
 function notEnough(count: number): string {
@@ -178,13 +191,27 @@ function baselineOf(metadata: Readonly<Record<string, unknown>>): FeatureBaselin
   return Array.isArray(baseline) && baseline.length > 0 ? (baseline as FeatureBaseline[]) : undefined;
 }
 
-export async function driftReport(
+/** What a report compares: a version with a baseline, a window, the model's thresholds. */
+export interface DriftSubject {
+  readonly model: string;
+  readonly version: number;
+  readonly baseline: readonly FeatureBaseline[];
+  readonly thresholds: DriftThresholds;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/**
+ * Checks a report request before any capture is read: the caller may read the model, the window
+ * is valid (default the 24 h before `now`, at most 7 days), the version exists and has a baseline.
+ */
+export async function driftSubject(
   principal: Principal,
   name: string,
   query: { readonly version?: number; readonly from?: Date; readonly to?: Date },
-  deps: DriftDeps,
+  deps: Pick<DriftDeps, 'models' | 'versions'>,
   now: Date = new Date(),
-): Promise<DriftReport> {
+): Promise<DriftSubject> {
   const model = requireAccess(principal, await deps.models.get(name), 'read', notFound(name));
   const to = query.to ?? now;
   const from = query.from ?? new Date(to.getTime() - DEFAULT_WINDOW_MS);
@@ -205,13 +232,31 @@ export async function driftReport(
       `Version ${versionNumber} of ${name} has no drift baseline: versions trained on the platform keep one, uploaded files do not.`,
     );
   }
+  return { model: name, version: versionNumber, baseline, thresholds: driftThresholdsOf(model), from, to };
+}
 
+export async function driftReport(
+  principal: Principal,
+  name: string,
+  query: { readonly version?: number; readonly from?: Date; readonly to?: Date },
+  deps: DriftDeps,
+  now: Date = new Date(),
+): Promise<DriftReport> {
+  return computeDriftReport(await driftSubject(principal, name, query, deps, now), deps.captures);
+}
+
+/** Reads the subject's captures in its window and compares them with its baseline. */
+export async function computeDriftReport(
+  subject: DriftSubject,
+  captures: CaptureReader,
+): Promise<DriftReport> {
+  const { model: name, version: versionNumber, baseline, thresholds, from, to } = subject;
   const columns = new Map<string, unknown[]>(baseline.map((b) => [b.column, []]));
   let records = 0;
   let recordsWithoutInputs = 0;
   let rows = 0;
   let truncated = false;
-  for await (const record of deps.captures.list(name, versionNumber, from, to)) {
+  for await (const record of captures.list(name, versionNumber, from, to)) {
     records += 1;
     if (!Array.isArray(record.inputs)) {
       recordsWithoutInputs += 1;
@@ -233,7 +278,9 @@ export async function driftReport(
 
   const features = baseline.map((feature) => {
     const served = columns.get(feature.column) ?? [];
-    return feature.kind === 'numeric' ? numericDrift(feature, served) : categoricalDrift(feature, served);
+    return feature.kind === 'numeric'
+      ? numericDrift(feature, served, thresholds)
+      : categoricalDrift(feature, served, thresholds);
   });
   const verdict = features.reduce<FeatureVerdict>(
     (worst, f) => (SEVERITY[f.verdict] > SEVERITY[worst] ? f.verdict : worst),
@@ -244,7 +291,7 @@ export async function driftReport(
     version: versionNumber,
     from: from.toISOString(),
     to: to.toISOString(),
-    thresholds: DRIFT_THRESHOLDS,
+    thresholds,
     minSample: MIN_SAMPLE,
     records,
     recordsWithoutInputs,

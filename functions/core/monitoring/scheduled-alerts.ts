@@ -17,7 +17,9 @@ import {
   type LatestDrift,
   lookbackMinutes,
 } from './alert-rules.ts';
-import { type DriftReportStore, servedVersions } from './scheduled-drift.ts';
+import type { DriftReportStore } from './drift-report-runs.ts';
+import { driftThresholdsOf } from './drift-thresholds.ts';
+import { servedVersions } from './scheduled-drift.ts';
 import type { UsageAggregate } from './usage-records.ts';
 
 export type AlertState = 'open' | 'resolved';
@@ -48,7 +50,7 @@ export interface AlertPublisher {
 export interface AlertRunDeps {
   readonly models: Pick<ModelRepository, 'list'>;
   readonly usage: { list(query: { model: string; from: number; to: number }): Promise<UsageAggregate[]> };
-  readonly reports: Pick<DriftReportStore, 'list'>;
+  readonly reports: Pick<DriftReportStore, 'latestSucceeded'>;
   readonly alerts: AlertStore;
   readonly publisher: AlertPublisher;
   readonly now: () => Date;
@@ -59,12 +61,23 @@ export function alertSettingsOf(model: ModelRecord): AlertSettings {
   return model.alerts ?? DEFAULT_ALERT_SETTINGS;
 }
 
+/**
+ * The latest report of each served version, its features judged by the model's thresholds as they
+ * are now (a report keeps each feature's PSI), so a changed threshold applies at the next run.
+ */
 async function latestDrift(model: ModelRecord, reports: AlertRunDeps['reports']): Promise<LatestDrift[]> {
+  const { drift } = driftThresholdsOf(model);
   const latest: LatestDrift[] = [];
   for (const version of servedVersions(model)) {
-    const [report] = await reports.list(model.name, { version, limit: 1 });
-    if (report !== undefined)
-      latest.push({ version, recordedAt: report.recordedAt, driftedFeatures: report.driftedFeatures });
+    const [run] = await reports.latestSucceeded(model.name, version, 1);
+    if (run?.report === undefined) continue;
+    latest.push({
+      version,
+      recordedAt: run.completedAt ?? run.requestedAt,
+      driftedFeatures: run.report.features
+        .filter((f) => f.psi !== null && f.psi >= drift)
+        .map((f) => f.column),
+    });
   }
   return latest;
 }

@@ -1,7 +1,8 @@
 /**
  * The scheduled drift run: every model whose owner turned capture on → the versions it serves (its
- * newest and those its aliases route to) → a drift report over the last 24 h → recorded, so owners
- * can see how drift moved over time (`GET /v1/models/{name}/drift-reports`). Versions without a
+ * newest and those its aliases route to) → a drift report over the last 24 h → recorded as a
+ * SUCCEEDED run beside the requested ones, so owners can see how drift moved over time
+ * (`GET /v1/models/{name}/versions/{version}/drift-reports`). Versions without a
  * baseline (uploaded files) are skipped; one model's failure does not stop the others.
  */
 import type { Principal } from '../auth/principal.ts';
@@ -9,16 +10,7 @@ import { UnprocessableError } from '../errors.ts';
 import type { ModelRecord } from '../registry/model-records.ts';
 import type { ModelRepository } from '../registry/ports.ts';
 import { type DriftDeps, type DriftReport, driftReport } from './drift-report.ts';
-
-export interface RecordedDriftReport extends DriftReport {
-  readonly recordedAt: string;
-}
-
-export interface DriftReportStore {
-  save(report: RecordedDriftReport): Promise<void>;
-  /** A model's recorded reports, newest first; of one version when given. */
-  list(model: string, options: { version?: number; limit: number }): Promise<RecordedDriftReport[]>;
-}
+import { type DriftReportStore, driftReportId } from './drift-report-runs.ts';
 
 /** The scheduler reads every model: it acts as an admin, and only ever reads and records reports. */
 const SCHEDULER: Principal = {
@@ -40,7 +32,7 @@ export function servedVersions(model: ModelRecord): number[] {
 export async function recordDriftReports(
   deps: DriftDeps & {
     readonly models: Pick<ModelRepository, 'get' | 'list'>;
-    readonly reports: DriftReportStore;
+    readonly reports: Pick<DriftReportStore, 'create'>;
     readonly now: () => Date;
     readonly onError?: (model: string, error: unknown) => void;
   },
@@ -57,7 +49,20 @@ export async function recordDriftReports(
         try {
           const now = deps.now();
           const report = await driftReport(SCHEDULER, model.name, { version }, deps, now);
-          await deps.reports.save({ ...report, recordedAt: now.toISOString() });
+          const at = now.toISOString();
+          await deps.reports.create({
+            reportId: driftReportId(now),
+            model: model.name,
+            version,
+            trigger: 'schedule',
+            status: 'SUCCEEDED',
+            requestedBy: SCHEDULER.userId,
+            requestedAt: at,
+            completedAt: at,
+            from: report.from,
+            to: report.to,
+            report,
+          });
           reports += 1;
         } catch (error) {
           if (error instanceof UnprocessableError) continue; // no baseline: nothing to compare with
@@ -90,20 +95,26 @@ export async function driftWithHistory(
   principal: Principal,
   name: string,
   query: { readonly version?: number; readonly from?: Date; readonly to?: Date },
-  deps: DriftDeps & { readonly reports: DriftReportStore },
+  deps: DriftDeps & { readonly reports: Pick<DriftReportStore, 'latestSucceeded'> },
   now: Date = new Date(),
 ): Promise<DriftReport & { history: DriftVerdictRecord[] }> {
   const report = await driftReport(principal, name, query, deps, now);
-  const recorded = await deps.reports.list(name, { version: report.version, limit: HISTORY_LENGTH });
+  const recorded = await deps.reports.latestSucceeded(name, report.version, HISTORY_LENGTH);
   return {
     ...report,
-    history: recorded.map((r) => ({
-      recordedAt: r.recordedAt,
-      from: r.from,
-      to: r.to,
-      verdict: r.verdict,
-      driftedFeatures: r.driftedFeatures,
-      rows: r.rows,
-    })),
+    history: recorded.flatMap(({ report: r, completedAt, requestedAt }) =>
+      r === undefined
+        ? []
+        : [
+            {
+              recordedAt: completedAt ?? requestedAt,
+              from: r.from,
+              to: r.to,
+              verdict: r.verdict,
+              driftedFeatures: r.driftedFeatures,
+              rows: r.rows,
+            },
+          ],
+    ),
   };
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { UnprocessableError } from '../errors.ts';
 import type { AlertSettings } from '../monitoring/alert-rules.ts';
+import type { DriftThresholds } from '../monitoring/drift-thresholds.ts';
 
 export const MODEL_TASKS = ['classification', 'regression', 'other'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
@@ -49,6 +50,8 @@ export interface ModelRecord {
   readonly capture?: CaptureSettings;
   /** Alert rules, set by the owner; absent: the defaults (core/monitoring/alert-rules.ts). */
   readonly alerts?: AlertSettings;
+  /** PSI thresholds of its drift reports, set by the owner; absent: 0.1 warning, 0.2 drift. */
+  readonly driftThresholds?: DriftThresholds;
 }
 
 /** Which predictions are kept in S3 (`captures/…`) for monitoring: a random share of them. */

@@ -6,6 +6,7 @@ import { listingOwner, requireAccess } from '../auth/access-rules.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ConflictError } from '../errors.ts';
 import { type AlertSettingsPatch, mergeAlertSettings } from '../monitoring/alert-rules.ts';
+import { type DriftThresholds, mergeDriftThresholds } from '../monitoring/drift-thresholds.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type { ModelRecord, ModelTask } from './model-records.ts';
 import type { ArtifactStore, ModelChange, ModelRepository, VersionRepository } from './ports.ts';
@@ -71,17 +72,27 @@ export async function getModel(
 export async function updateModel(
   principal: Principal,
   name: string,
-  change: Omit<ModelChange, 'alerts'> & { readonly alerts?: AlertSettingsPatch },
+  change: Omit<ModelChange, 'alerts' | 'driftThresholds'> & {
+    readonly alerts?: AlertSettingsPatch;
+    readonly driftThresholds?: Partial<DriftThresholds>;
+  },
   deps: Pick<ModelDeps, 'models' | 'now'>,
 ): Promise<ModelRecord> {
   const model = requireAccess(principal, await deps.models.get(name), 'write', notFound(name));
-  const { alerts: alertsPatch, ...rest } = change;
+  const { alerts: alertsPatch, driftThresholds: thresholdsPatch, ...rest } = change;
   const tags = rest.tags === undefined ? undefined : [...new Set(rest.tags)];
   // Rules merge over the stored ones, so an owner can tighten one threshold without restating all.
   const alerts = alertsPatch === undefined ? undefined : mergeAlertSettings(model.alerts, alertsPatch);
+  const driftThresholds =
+    thresholdsPatch === undefined ? undefined : mergeDriftThresholds(model.driftThresholds, thresholdsPatch);
   return deps.models.update(
     name,
-    { ...rest, ...(tags ? { tags } : {}), ...(alerts ? { alerts } : {}) },
+    {
+      ...rest,
+      ...(tags ? { tags } : {}),
+      ...(alerts ? { alerts } : {}),
+      ...(driftThresholds ? { driftThresholds } : {}),
+    },
     deps.now().toISOString(),
   );
 }

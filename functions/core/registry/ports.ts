@@ -1,5 +1,6 @@
 /** What the registry use cases need from storage and from the model runtime. */
 import type { AlertSettings } from '../monitoring/alert-rules.ts';
+import type { DriftThresholds } from '../monitoring/drift-thresholds.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type {
   AliasRecord,
@@ -24,6 +25,8 @@ export interface ModelChange {
   readonly capture?: CaptureSettings | null;
   /** The full rule set (the HTTP layer merges a partial one over the current or default rules). */
   readonly alerts?: AlertSettings;
+  /** Both thresholds (the HTTP layer merges a partial change over the current or default ones). */
+  readonly driftThresholds?: DriftThresholds;
 }
 
 export interface ModelRepository {

@@ -1,5 +1,7 @@
 /** Drift reports: the query window and the per-feature comparison with the training baseline. */
 import { z } from 'zod';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '#core/registry/model-records.ts';
+import { pageOf, paginationQuerySchema } from './common.ts';
 
 const instant = z.iso
   .datetime({ offset: true })
@@ -14,6 +16,21 @@ export const driftQuerySchema = z.strictObject({
   to: instant.optional().describe('End of the window (exclusive); default now.'),
 });
 
+const psiThreshold = z.number().gt(0).max(10);
+
+export const driftThresholdsPatchSchema = z
+  .strictObject({
+    warning: psiThreshold.describe('PSI at or above which a feature says `warning` (default 0.1).'),
+    drift: psiThreshold.describe('PSI at or above which a feature says `drift` (default 0.2).'),
+  })
+  .partial()
+  .meta({ id: 'DriftThresholdsChange' });
+
+export const driftThresholdsSchema = z
+  .object({ warning: z.number(), drift: z.number() })
+  .describe('PSI thresholds.')
+  .meta({ id: 'DriftThresholds' });
+
 const verdict = z.enum(['ok', 'warning', 'drift', 'insufficient-data']);
 
 export const driftReportSchema = z
@@ -22,7 +39,7 @@ export const driftReportSchema = z
     version: z.int(),
     from: z.string(),
     to: z.string(),
-    thresholds: z.object({ warning: z.number(), drift: z.number() }).describe('PSI thresholds.'),
+    thresholds: driftThresholdsSchema.describe("PSI thresholds: the model's at the time of the report."),
     minSample: z.int().describe('Served values a feature needs for a verdict.'),
     records: z.int().describe('Captured predictions read.'),
     recordsWithoutInputs: z.int(),
@@ -41,7 +58,9 @@ export const driftReportSchema = z
           rows: z.int(),
         }),
       )
-      .describe('What the hourly schedule recorded for this version, newest first (at most 24).'),
+      .describe(
+        "The reports recorded for this version (the hourly schedule's and requested ones), newest first (at most 24).",
+      ),
     features: z.array(
       z.object({
         column: z.string(),
@@ -62,3 +81,57 @@ export const driftReportSchema = z
     ),
   })
   .meta({ id: 'DriftReport' });
+
+export const driftReportRunParamsSchema = z.strictObject({
+  name: z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE),
+  version: z.coerce.number().int().positive(),
+  reportId: z
+    .string()
+    .regex(/^\d{8}T\d{9}Z-[0-9a-f]{8}$/, 'a report id as the API returned it')
+    .describe('As returned by the request or the listing.'),
+});
+
+export const requestDriftReportBodySchema = z
+  .strictObject({
+    from: instant
+      .optional()
+      .describe('Start of the window (inclusive); default 24 h before `to`. At most 7 days.'),
+    to: instant.optional().describe('End of the window (exclusive); default now.'),
+  })
+  .optional()
+  .default({})
+  .meta({ id: 'DriftReportRequest' });
+
+const runFields = {
+  reportId: z.string(),
+  model: z.string(),
+  version: z.int(),
+  trigger: z.enum(['schedule', 'request']).describe('The hourly schedule, or a request.'),
+  status: z.enum(['PENDING', 'SUCCEEDED', 'FAILED']),
+  requestedBy: z.string().describe('The user who asked, or `scheduler`.'),
+  requestedAt: z.string(),
+  completedAt: z.string().optional(),
+  from: z.string().describe('Start of the window of captured predictions compared.'),
+  to: z.string(),
+  error: z.string().optional().describe('FAILED: why.'),
+};
+
+export const driftReportRunSchema = z
+  .object({
+    ...runFields,
+    report: driftReportSchema.omit({ history: true }).optional().describe('SUCCEEDED: the report.'),
+  })
+  .meta({ id: 'DriftReportRun' });
+
+export const driftReportSummarySchema = z
+  .object({
+    ...runFields,
+    verdict: verdict.optional().describe('SUCCEEDED: the worst feature verdict.'),
+    driftedFeatures: z.array(z.string()).optional(),
+    rows: z.int().optional(),
+  })
+  .meta({ id: 'DriftReportSummary' });
+
+export const driftReportPageSchema = pageOf(driftReportSummarySchema, 'DriftReportPage');
+
+export const listDriftReportsQuerySchema = paginationQuerySchema;

@@ -11,6 +11,7 @@ import { MODEL_FILE_FORMATS } from '#core/registry/uploaded-model.ts';
 import { SUPPORTED_OBJECTIVES } from '#core/training/xgboost/convert.ts';
 import { alertSettingsPatchSchema, alertSettingsSchema } from './alerts.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
+import { driftThresholdsPatchSchema, driftThresholdsSchema } from './drift.ts';
 
 export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
 
@@ -50,6 +51,11 @@ export const updateModelBodySchema = z
     alerts: alertSettingsPatchSchema
       .optional()
       .describe('Alert rules; the fields given change, the rest keep their current (or default) values.'),
+    driftThresholds: driftThresholdsPatchSchema
+      .optional()
+      .describe(
+        'PSI thresholds of drift reports and the drift alert; the fields given change, the rest keep their current (or default) values.',
+      ),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change.' })
   .meta({ id: 'UpdateModelRequest', minProperties: 1 });
@@ -77,6 +83,9 @@ export const modelSchema = z
     ),
     capture: captureSettingsSchema.optional().describe('Absent: predictions are not captured.'),
     alerts: alertSettingsSchema.optional().describe('Absent: the default alert rules apply.'),
+    driftThresholds: driftThresholdsSchema
+      .optional()
+      .describe('Absent: the defaults apply (PSI 0.1 warning, 0.2 drift).'),
   })
   .meta({ id: 'Model' });
 

@@ -971,6 +971,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{name}/versions/{version}/drift-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's recorded drift reports (requested and the hourly schedule's), newest first, with each verdict.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["listDriftReports"];
+        put?: never;
+        /**
+         * Ask for a drift report of a version over a window (default the last 24 h, at most 7 days): 202 with the PENDING run and its Location.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        post: operations["requestDriftReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{name}/versions/{version}/drift-reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One recorded drift report: its status and, once SUCCEEDED, the per-feature comparison.
+         * @description Any signed-in user, with a bearer token or a full-scope API key.
+         */
+        get: operations["getDriftReportRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models/{name}/feedback": {
         parameters: {
             query?: never;
@@ -1247,6 +1291,8 @@ export interface components {
             capture?: components["schemas"]["CaptureSettings"];
             /** @description Absent: the default alert rules apply. */
             alerts?: components["schemas"]["AlertSettings"];
+            /** @description Absent: the defaults apply (PSI 0.1 warning, 0.2 drift). */
+            driftThresholds?: components["schemas"]["DriftThresholds"];
         };
         CaptureSettings: {
             /**
@@ -1279,6 +1325,11 @@ export interface components {
                 enabled: boolean;
                 hours: number;
             };
+        };
+        /** @description PSI thresholds. */
+        DriftThresholds: {
+            warning: number;
+            drift: number;
         };
         ModelPage: {
             items: components["schemas"]["Model"][];
@@ -1982,11 +2033,8 @@ export interface components {
             version: number;
             from: string;
             to: string;
-            /** @description PSI thresholds. */
-            thresholds: {
-                warning: number;
-                drift: number;
-            };
+            /** @description PSI thresholds: the model's at the time of the report. */
+            thresholds: components["schemas"]["DriftThresholds"];
             /** @description Served values a feature needs for a verdict. */
             minSample: number;
             /** @description Captured predictions read. */
@@ -1997,7 +2045,7 @@ export interface components {
             /** @enum {string} */
             verdict: "ok" | "warning" | "drift" | "insufficient-data";
             driftedFeatures: string[];
-            /** @description What the hourly schedule recorded for this version, newest first (at most 24). */
+            /** @description The reports recorded for this version (the hourly schedule's and requested ones), newest first (at most 24). */
             history: {
                 recordedAt: string;
                 from: string;
@@ -2029,6 +2077,101 @@ export interface components {
                 }[];
                 detail?: string;
             }[];
+        };
+        DriftReportRun: {
+            reportId: string;
+            model: string;
+            version: number;
+            /**
+             * @description The hourly schedule, or a request.
+             * @enum {string}
+             */
+            trigger: "schedule" | "request";
+            /** @enum {string} */
+            status: "PENDING" | "SUCCEEDED" | "FAILED";
+            /** @description The user who asked, or `scheduler`. */
+            requestedBy: string;
+            requestedAt: string;
+            completedAt?: string;
+            /** @description Start of the window of captured predictions compared. */
+            from: string;
+            to: string;
+            /** @description FAILED: why. */
+            error?: string;
+            /** @description SUCCEEDED: the report. */
+            report?: {
+                model: string;
+                version: number;
+                from: string;
+                to: string;
+                /** @description PSI thresholds: the model's at the time of the report. */
+                thresholds: components["schemas"]["DriftThresholds"];
+                /** @description Served values a feature needs for a verdict. */
+                minSample: number;
+                /** @description Captured predictions read. */
+                records: number;
+                recordsWithoutInputs: number;
+                rows: number;
+                truncated: boolean;
+                /** @enum {string} */
+                verdict: "ok" | "warning" | "drift" | "insufficient-data";
+                driftedFeatures: string[];
+                features: {
+                    column: string;
+                    /** @enum {string} */
+                    kind: "numeric" | "categorical";
+                    /** @enum {string} */
+                    verdict: "ok" | "warning" | "drift" | "insufficient-data";
+                    count: number;
+                    psi: number | null;
+                    ks?: number | null;
+                    chiSquared?: {
+                        statistic: number;
+                        degreesOfFreedom: number;
+                        pValue: number;
+                    } | null;
+                    missingShare: number;
+                    baselineMissingShare: number;
+                    unseenCategories?: {
+                        value: string;
+                        count: number;
+                    }[];
+                    detail?: string;
+                }[];
+            };
+        };
+        DriftReportPage: {
+            items: components["schemas"]["DriftReportSummary"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        DriftReportSummary: {
+            reportId: string;
+            model: string;
+            version: number;
+            /**
+             * @description The hourly schedule, or a request.
+             * @enum {string}
+             */
+            trigger: "schedule" | "request";
+            /** @enum {string} */
+            status: "PENDING" | "SUCCEEDED" | "FAILED";
+            /** @description The user who asked, or `scheduler`. */
+            requestedBy: string;
+            requestedAt: string;
+            completedAt?: string;
+            /** @description Start of the window of captured predictions compared. */
+            from: string;
+            to: string;
+            /** @description FAILED: why. */
+            error?: string;
+            /**
+             * @description SUCCEEDED: the worst feature verdict.
+             * @enum {string}
+             */
+            verdict?: "ok" | "warning" | "drift" | "insufficient-data";
+            driftedFeatures?: string[];
+            rows?: number;
         };
         FeedbackResult: {
             model: string;
@@ -2187,6 +2330,8 @@ export interface components {
             capture?: components["schemas"]["CaptureSettingsInput"] | null;
             /** @description Alert rules; the fields given change, the rest keep their current (or default) values. */
             alerts?: components["schemas"]["AlertSettingsChange"];
+            /** @description PSI thresholds of drift reports and the drift alert; the fields given change, the rest keep their current (or default) values. */
+            driftThresholds?: components["schemas"]["DriftThresholdsChange"];
         };
         CaptureSettingsInput: {
             /**
@@ -2226,6 +2371,12 @@ export interface components {
                 enabled?: boolean;
                 hours?: number;
             };
+        };
+        DriftThresholdsChange: {
+            /** @description PSI at or above which a feature says `warning` (default 0.1). */
+            warning?: number;
+            /** @description PSI at or above which a feature says `drift` (default 0.2). */
+            drift?: number;
         };
         RegisterVersionRequest: {
             /**
@@ -2409,6 +2560,18 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+        };
+        DriftReportRequest: {
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive); default 24 h before `to`. At most 7 days.
+             */
+            from?: string;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive); default now.
+             */
+            to?: string;
         };
         FeedbackBatch: {
             /** @description The `x-request-id` of the prediction answer. */
@@ -4689,6 +4852,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DriftReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDriftReports: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    requestDriftReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first response instead of creating twice; the same key with another body is refused (422). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DriftReportRequest"];
+            };
+        };
+        responses: {
+            /** @description The run, PENDING; poll its Location. */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDriftReportRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+                /** @description As returned by the request or the listing. */
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report run. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportRun"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#core/auth/principal.ts';
 import { type CaptureReader, driftReport, MIN_SAMPLE } from '#core/monitoring/drift-report.ts';
+import { DEFAULT_DRIFT_THRESHOLDS, mergeDriftThresholds } from '#core/monitoring/drift-thresholds.ts';
 import type { CapturedPrediction } from '#core/monitoring/prediction-capture.ts';
 import type { ModelRecord, VersionRecord } from '#core/registry/model-records.ts';
 import { categoricalBaseline, numericBaseline } from '#core/training/drift-baseline.ts';
@@ -32,6 +33,7 @@ const versionWith = (metadata: Record<string, unknown>) =>
 function deps(
   records: CapturedPrediction[],
   metadata: Record<string, unknown> = { driftBaseline: baseline },
+  modelRecord: ModelRecord = model,
 ) {
   const reads: unknown[] = [];
   const captures: CaptureReader = {
@@ -43,7 +45,7 @@ function deps(
   return {
     reads,
     deps: {
-      models: { get: async (name: string) => (name === 'm' ? model : undefined) },
+      models: { get: async (name: string) => (name === 'm' ? modelRecord : undefined) },
       versions: { get: async (_: string, v: number) => (v === 2 ? versionWith(metadata) : undefined) },
       captures,
     },
@@ -113,5 +115,46 @@ describe('driftReport', () => {
     await expect(
       driftReport(alice, 'm', { from: new Date('2026-11-01T00:00:00Z') }, deps([]).deps, NOW),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("judges features by the model's own PSI thresholds and says which it used", async () => {
+    // Prepare: half the served colours unseen, as in the first case.
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      x: (i % 100) / 10,
+      colour: i % 2 ? 'purple' : 'red',
+    }));
+    const byDefault = await driftReport(alice, 'm', {}, deps([record(rows)]).deps, NOW);
+    const psi = byDefault.features[1]?.psi as number;
+    const lenient = { ...model, driftThresholds: { warning: psi - 0.01, drift: psi + 1 } } as ModelRecord;
+
+    // Act
+    const report = await driftReport(alice, 'm', {}, deps([record(rows)], undefined, lenient).deps, NOW);
+
+    // Assess
+    expect(byDefault.thresholds).toEqual(DEFAULT_DRIFT_THRESHOLDS);
+    expect(byDefault.features[1]?.verdict).toBe('drift');
+    expect(report.thresholds).toEqual(lenient.driftThresholds);
+    expect(report.features[1]).toMatchObject({ verdict: 'warning', psi });
+    expect(report.driftedFeatures).toEqual([]);
+  });
+});
+
+describe('mergeDriftThresholds', () => {
+  it('changes the fields given over the stored (or default) ones', () => {
+    expect(mergeDriftThresholds(undefined, { drift: 0.3 })).toEqual({ warning: 0.1, drift: 0.3 });
+    expect(mergeDriftThresholds({ warning: 0.15, drift: 0.3 }, { warning: 0.05 })).toEqual({
+      warning: 0.05,
+      drift: 0.3,
+    });
+  });
+
+  it('refuses a warning threshold at or above the drift one (400 naming the field)', () => {
+    expect(() => mergeDriftThresholds(undefined, { warning: 0.2 })).toThrow(/must be below/);
+    expect(() => mergeDriftThresholds({ warning: 0.1, drift: 0.3 }, { drift: 0.05 })).toThrowError(
+      expect.objectContaining({
+        status: 400,
+        issues: [expect.objectContaining({ field: 'body.driftThresholds' })],
+      }),
+    );
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '#core/monitoring/alert-rules.ts';
+import type { DriftReportRun } from '#core/monitoring/drift-report-runs.ts';
 import {
   type AlertRecord,
   type AlertState,
   type AlertStore,
   evaluateAllAlerts,
 } from '#core/monitoring/scheduled-alerts.ts';
-import type { RecordedDriftReport } from '#core/monitoring/scheduled-drift.ts';
 import type { ModelRecord } from '#core/registry/model-records.ts';
 import { InMemoryModels } from '../../../support/in-memory-registry.ts';
 
@@ -47,21 +47,25 @@ const model = (name: string, latestVersion: number): ModelRecord => ({
   aliases: {},
 });
 
+/** A recorded report whose one feature `x` has this PSI. */
+const runWith = (psi: number | null): DriftReportRun =>
+  ({
+    requestedAt: '2026-12-04T11:00:00.000Z',
+    completedAt: '2026-12-04T11:00:01.000Z',
+    status: 'SUCCEEDED',
+    report: { features: [{ column: 'x', psi }] },
+  }) as unknown as DriftReportRun;
+
 describe('evaluateAllAlerts', () => {
   it('opens and publishes once per firing rule, resolves when it clears, and goes on past a failing model', async () => {
     const models = new InMemoryModels();
     await models.create(model('drifting', 1));
     await models.create(model('broken', 1));
-    let drifted = ['x'];
+    let psi = 0.3;
     const reports = {
-      async list(name: string) {
+      async latestSucceeded(name: string) {
         if (name === 'broken') throw new Error('read failed');
-        return [
-          {
-            recordedAt: '2026-12-04T11:00:00.000Z',
-            driftedFeatures: drifted,
-          } as unknown as RecordedDriftReport,
-        ];
+        return [runWith(psi)];
       },
     };
     const alerts = new MemoryAlerts();
@@ -82,9 +86,35 @@ describe('evaluateAllAlerts', () => {
     expect(published.map((a) => [a.model, a.rule, a.state])).toEqual([['drifting', 'drift', 'open']]);
     expect(failed).toEqual(['broken', 'broken']);
 
-    drifted = [];
+    psi = 0.05;
     expect(await evaluateAllAlerts(deps)).toEqual({ models: 2, opened: 0, resolved: 1 });
     expect(published.map((a) => a.state)).toEqual(['open', 'resolved']);
     expect(published[1]?.resolvedAt).toBe('2026-12-04T12:00:00.000Z');
+  });
+
+  it("judges the latest report's features by the model's drift threshold as it is now", async () => {
+    // Prepare: PSI 0.3 is drift by the default threshold (0.2), not by this model's 0.5.
+    const models = new InMemoryModels();
+    await models.create(model('default-threshold', 1));
+    await models.create({ ...model('lenient', 1), driftThresholds: { warning: 0.25, drift: 0.5 } });
+    await models.create(model('not-enough-data', 1));
+    const alerts = new MemoryAlerts();
+    const published: AlertRecord[] = [];
+
+    // Act
+    await evaluateAllAlerts({
+      models,
+      usage: { list: async () => [] },
+      reports: {
+        latestSucceeded: async (name: string) => [runWith(name === 'not-enough-data' ? null : 0.3)],
+      },
+      alerts,
+      publisher: { publish: async (a: AlertRecord) => void published.push(a) },
+      now: () => new Date('2026-12-04T12:00:00.000Z'),
+    });
+
+    // Assess
+    expect(published.map((a) => [a.model, a.rule])).toEqual([['default-threshold', 'drift']]);
+    expect(published[0]?.detail).toBe('version 1: x drifted (report of 2026-12-04T11:00:01.000Z)');
   });
 });

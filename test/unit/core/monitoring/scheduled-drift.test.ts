@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureReader } from '#core/monitoring/drift-report.ts';
-import {
-  driftWithHistory,
-  type RecordedDriftReport,
-  recordDriftReports,
-  servedVersions,
-} from '#core/monitoring/scheduled-drift.ts';
+import type { DriftReportRun } from '#core/monitoring/drift-report-runs.ts';
+import { driftWithHistory, recordDriftReports, servedVersions } from '#core/monitoring/scheduled-drift.ts';
 import type { ModelRecord, VersionRecord } from '#core/registry/model-records.ts';
 import { numericBaseline } from '#core/training/drift-baseline.ts';
 
@@ -41,7 +37,7 @@ describe('recordDriftReports', () => {
       modelOf('uploaded', { capture }),
       modelOf('broken', { capture }),
     ];
-    const saved: RecordedDriftReport[] = [];
+    const saved: DriftReportRun[] = [];
     const failures: string[] = [];
     const captures: CaptureReader = {
       async *list(name) {
@@ -65,7 +61,7 @@ describe('recordDriftReports', () => {
           }) as unknown as VersionRecord,
       },
       captures,
-      reports: { save: async (r) => void saved.push(r), list: async () => [] },
+      reports: { create: async (r) => void saved.push(r) },
       now: () => new Date('2026-12-04T20:00:00Z'),
       onError: (model) => failures.push(model),
     });
@@ -74,10 +70,16 @@ describe('recordDriftReports', () => {
       expect.objectContaining({
         model: 'captured',
         version: 1,
-        recordedAt: '2026-12-04T20:00:00.000Z',
-        verdict: 'insufficient-data',
+        trigger: 'schedule',
+        status: 'SUCCEEDED',
+        requestedAt: '2026-12-04T20:00:00.000Z',
+        completedAt: '2026-12-04T20:00:00.000Z',
+        from: '2026-12-03T20:00:00.000Z',
+        to: '2026-12-04T20:00:00.000Z',
+        report: expect.objectContaining({ verdict: 'insufficient-data' }),
       }),
     ]);
+    expect(saved[0]?.reportId).toMatch(/^20261204T200000000Z-[0-9a-f]{8}$/);
     expect(failures).toEqual(['broken']);
   });
 });
@@ -87,14 +89,18 @@ describe('driftWithHistory', () => {
     const model = modelOf('m', { ownerId: 'u1' });
     const asked: unknown[] = [];
     const recorded = {
-      recordedAt: '2026-12-04T19:00:00.000Z',
-      from: '2026-12-03T19:00:00.000Z',
-      to: '2026-12-04T19:00:00.000Z',
-      verdict: 'drift',
-      driftedFeatures: ['x'],
-      rows: 120,
-      features: [{ column: 'x' }],
-    } as unknown as RecordedDriftReport;
+      requestedAt: '2026-12-04T18:59:58.000Z',
+      completedAt: '2026-12-04T19:00:00.000Z',
+      status: 'SUCCEEDED',
+      report: {
+        from: '2026-12-03T19:00:00.000Z',
+        to: '2026-12-04T19:00:00.000Z',
+        verdict: 'drift',
+        driftedFeatures: ['x'],
+        rows: 120,
+        features: [{ column: 'x' }],
+      },
+    } as unknown as DriftReportRun;
     const report = await driftWithHistory(
       { userId: 'u1', username: 'alice', role: 'user', via: 'token', scope: 'full' },
       'm',
@@ -107,9 +113,8 @@ describe('driftWithHistory', () => {
         },
         captures: { async *list() {} },
         reports: {
-          save: async () => undefined,
-          list: async (name: string, options: { version?: number; limit: number }) => {
-            asked.push({ name, ...options });
+          latestSucceeded: async (name: string, version: number, limit: number) => {
+            asked.push({ name, version, limit });
             return [recorded];
           },
         },
