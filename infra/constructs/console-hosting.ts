@@ -270,18 +270,17 @@ export class ConsoleHosting extends Construct {
       'ALLOW_REFRESH_TOKEN_AUTH',
     ];
 
+    // The shape console/src/config.ts reads; the same file the local platform serves.
     this.config = {
       apiUrl: this.url,
       identity: {
-        issuer,
         discoveryUrl: `${issuer}/.well-known/openid-configuration`,
         clientId: this.userPoolClient.userPoolClientId,
-        authorizationEndpoint: `${props.signInBaseUrl}/oauth2/authorize`,
-        tokenEndpoint: `${props.signInBaseUrl}/oauth2/token`,
-        logoutEndpoint: `${props.signInBaseUrl}/logout`,
-        redirectUri: `${this.url}${CONSOLE_CALLBACK_PATH}`,
-        logoutRedirectUri: `${this.url}${CONSOLE_BASE_PATH}`,
         scopes: ['openid', 'email', 'profile'],
+        redirectUri: `${this.url}${CONSOLE_CALLBACK_PATH}`,
+        signOutRedirectUri: `${this.url}${CONSOLE_BASE_PATH}`,
+        // Cognito's discovery document names no end_session_endpoint.
+        logoutUrl: `${props.signInBaseUrl}/logout`,
       },
     };
 

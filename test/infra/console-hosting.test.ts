@@ -417,13 +417,20 @@ describe('ConsoleHosting deployment', () => {
     // Assess
     const url = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.distribution, 'DomainName'] }]] };
     expect(config.apiUrl).toEqual(url);
-    expect(JSON.stringify(config.identity.issuer)).toContain(`{"Ref":"${ids.userPool}"}`);
-    expect(JSON.stringify(config.identity.discoveryUrl)).toMatch(
-      /\/\.well-known\/openid-configuration"\]\]\}$/,
-    );
+    const distributionUrl = (path: string) => ({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.distribution, 'DomainName'] }, path]],
+    });
+    const discovery = JSON.stringify(config.identity.discoveryUrl);
+    expect(discovery).toContain(`{"Ref":"${ids.userPool}"}`);
+    expect(discovery).toMatch(/^\{"Fn::Join":\["",\["https:\/\/cognito-idp\./);
+    expect(discovery).toMatch(/\/\.well-known\/openid-configuration"\]\]\}$/);
     expect(config.identity.clientId).toEqual({ Ref: ids.client });
-    expect(JSON.stringify(config.identity.redirectUri)).toContain('/console/callback');
-    expect(JSON.stringify(config.identity.tokenEndpoint)).toContain(`{"Ref":"${ids.domain}"}`);
+    expect(config.identity.scopes).toEqual(['openid', 'email', 'profile']);
+    expect(config.identity.redirectUri).toEqual(distributionUrl('/console/callback'));
+    expect(config.identity.signOutRedirectUri).toEqual(distributionUrl('/console/'));
+    const logout = JSON.stringify(config.identity.logoutUrl);
+    expect(logout).toContain(`{"Ref":"${ids.domain}"}`);
+    expect(logout).toMatch(/\/logout"\]\]\}$/);
   });
 
   it('runs with a role of its own: read the assets, write console/ of the site bucket, invalidate this distribution, log', () => {
