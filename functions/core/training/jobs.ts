@@ -15,6 +15,7 @@ import {
 } from '../errors.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type { CrossValidationSummary, ValidationPlan } from './cross-validation.ts';
+import type { ResidualSample } from './residuals.ts';
 
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -59,6 +60,8 @@ export interface CandidateResult {
   readonly trainingRows?: number;
   /** The chosen candidate: how long the refit on all rows took. */
   readonly refitMs?: number;
+  /** The chosen candidate of a regression job: a sample of its out-of-sample predictions. */
+  readonly residuals?: ResidualSample;
 }
 
 export interface StepTiming {

@@ -22,6 +22,7 @@ import { confusionMatrix, evaluate, type Metric, scoreFor } from './metrics.ts';
 import { imputeMissing, learnsMissing } from './missing-values.ts';
 import type { FeaturePipeline, FittedModel, TrainingMatrix } from './model-contracts.ts';
 import { refit } from './refit.ts';
+import { outOfFoldResiduals, type ResidualSample, residualSample } from './residuals.ts';
 import type { Split } from './split.ts';
 import { complexityOf } from './trainers/complexity.ts';
 import { type HyperParameters, predictRaw, type RawPrediction, type Trainer } from './trainers/trainer.ts';
@@ -94,7 +95,8 @@ export interface EvaluateOptions {
 /**
  * One candidate's scores: cross-validated (mean over the folds, with the spread) or on the hold-out
  * rows. The hold-out's fitted model comes back too (the caller may keep it); a cross-validated
- * candidate has none (the chosen one is refit).
+ * candidate has none (the chosen one is refit). A regression candidate also gives a sample of its
+ * out-of-sample predictions (residuals.ts).
  *
  * @example
  * const { result } = await evaluateCandidate(trainer, { C: 1 }, inputs, { metric: 'accuracy', seed: 42, crossValidation });
@@ -104,7 +106,7 @@ export async function evaluateCandidate(
   hyperParameters: HyperParameters,
   inputs: TrainerInputs,
   options: EvaluateOptions,
-): Promise<{ result: Omit<CandidateResult, 'modelKey'>; model?: FittedModel }> {
+): Promise<{ result: Omit<CandidateResult, 'modelKey'>; model?: FittedModel; residuals?: ResidualSample }> {
   const { train, validation } = inputs.for(trainer.algorithm);
   const started = performance.now();
   if (options.crossValidation !== undefined) {
@@ -147,6 +149,7 @@ export async function evaluateCandidate(
       summary.rounds === undefined
         ? undefined
         : Math.round(summary.rounds.reduce((a, b) => a + b, 0) / summary.rounds.length);
+    const residuals = outOfFoldResiduals(folds, plan.folds);
     return {
       result: {
         algorithm: trainer.algorithm,
@@ -156,6 +159,7 @@ export async function evaluateCandidate(
         trainingMs: Math.round(performance.now() - started),
         crossValidation: summary,
       },
+      ...(residuals ? { residuals } : {}),
     };
   }
   const model = await trainer.train(train, hyperParameters, {
@@ -174,6 +178,9 @@ export async function evaluateCandidate(
       trainingMs,
     },
     model,
+    ...(prediction.task === 'regression'
+      ? { residuals: residualSample(validation.y, prediction.values) }
+      : {}),
   };
 }
 

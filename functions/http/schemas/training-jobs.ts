@@ -43,6 +43,12 @@ const candidateSchema = z.object({
     .optional()
     .describe('Chosen candidate: the rows its registered model was fitted on (all of them after the refit).'),
   refitMs: z.number().optional().describe('Chosen candidate: the refit on all rows.'),
+  residuals: z
+    .object({ actual: z.array(z.number()), predicted: z.array(z.number()) })
+    .optional()
+    .describe(
+      'Chosen candidate of a regression job: up to 200 rows it did not learn from (the hold-out split, or the first repeat of out-of-fold predictions), true and predicted values aligned, for a residual plot.',
+    ),
 });
 
 export const trainingJobSchema = z

@@ -152,6 +152,14 @@ describe('training workflow steps', () => {
     const [a, b] = [deps.jobs.rows.get('job-a'), deps.jobs.rows.get('job-b')];
     expect(a?.resolved?.task).toBe('regression');
     expect(a?.chosen?.metrics.r2).toBeGreaterThan(0.3);
+    // The residual plot's sample: 200 of the 442 out-of-fold predictions, as good as the metric says.
+    const residuals = a?.chosen?.residuals;
+    expect(residuals?.actual).toHaveLength(200);
+    const actual = residuals?.actual ?? [];
+    const mean = actual.reduce((sum, v) => sum + v, 0) / actual.length;
+    const total = actual.reduce((sum, v) => sum + (v - mean) ** 2, 0);
+    const error = actual.reduce((sum, v, i) => sum + (v - (residuals?.predicted[i] ?? 0)) ** 2, 0);
+    expect(1 - error / total).toBeCloseTo(a?.chosen?.metrics.r2 as number, 1);
     expect(a?.featureSetReused).toBe(false);
     expect(b?.featureSetReused).toBe(true);
     expect(b?.featureSetId).toBe(a?.featureSetId);

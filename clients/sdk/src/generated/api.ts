@@ -1753,6 +1753,11 @@ export interface components {
                 trainingRows?: number;
                 /** @description Chosen candidate: the refit on all rows. */
                 refitMs?: number;
+                /** @description Chosen candidate of a regression job: up to 200 rows it did not learn from (the hold-out split, or the first repeat of out-of-fold predictions), true and predicted values aligned, for a residual plot. */
+                residuals?: {
+                    actual: number[];
+                    predicted: number[];
+                };
             }[];
             chosen?: {
                 algorithm: string;
@@ -1782,6 +1787,11 @@ export interface components {
                 trainingRows?: number;
                 /** @description Chosen candidate: the refit on all rows. */
                 refitMs?: number;
+                /** @description Chosen candidate of a regression job: up to 200 rows it did not learn from (the hold-out split, or the first repeat of out-of-fold predictions), true and predicted values aligned, for a residual plot. */
+                residuals?: {
+                    actual: number[];
+                    predicted: number[];
+                };
             };
             registered?: {
                 model: string;

@@ -35,6 +35,7 @@ export class JobNotActiveError extends Error {
 /** Where a job's working files live in the working store. */
 export const runKeys = {
   prepared: (jobId: string) => `jobs/${jobId}/prepared.json`,
+  /** A candidate's own file: a regression candidate's out-of-sample prediction sample (residuals.ts). */
   candidate: (jobId: string, index: number) => `jobs/${jobId}/candidates/${index}.json`,
   /** The chosen candidate refit on every training row. */
   refit: (jobId: string) => `jobs/${jobId}/refit-model.json`,

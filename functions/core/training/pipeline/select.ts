@@ -4,7 +4,8 @@
  * graph, and checked in the serving runtime: the graph must answer as the TypeScript model does on
  * raw rows sent as a prediction request would send them (every row when cross-validated, the
  * validation rows otherwise), missing values included, and with the columns preprocessing dropped,
- * which the model accepts and ignores.
+ * which the model accepts and ignores. A regression job's chosen candidate carries its
+ * out-of-sample prediction sample (residuals.ts) for the residual plot.
  */
 import { NotFoundError, UnprocessableError } from '../../errors.ts';
 import type { CandidateResult } from '../jobs.ts';
@@ -14,6 +15,7 @@ import { decodeModel, encodeModel } from '../model-codec.ts';
 import type { FittedModel } from '../model-contracts.ts';
 import { chooseCandidate, crossValidates, refitChosen, TrainerInputs } from '../model-selection.ts';
 import { exportPipelineToOnnx } from '../onnx-export/export-pipeline.ts';
+import type { ResidualSample } from '../residuals.ts';
 import { trainerFor } from '../trainers/index.ts';
 import { predictRaw, type RawPrediction, type Task } from '../trainers/trainer.ts';
 import {
@@ -21,6 +23,7 @@ import {
   beginStep,
   endStep,
   FEATURE_CODE_VERSION,
+  jsonCodec,
   loadFeatureSet,
   loadPrepared,
   runKeys,
@@ -62,6 +65,19 @@ export function parityGap(
     }
   }
   return Number.isNaN(worst) ? Number.POSITIVE_INFINITY : worst;
+}
+
+/** The candidate's out-of-sample predictions, as the train step kept them; none for classification. */
+async function residualsOf(
+  jobId: string,
+  index: number,
+  deps: StepDeps,
+): Promise<ResidualSample | undefined> {
+  if (index < 0) return undefined;
+  const bytes = await deps.store.get(runKeys.candidate(jobId, index));
+  return bytes === undefined
+    ? undefined
+    : jsonCodec.decode<{ residuals: ResidualSample }>(bytes, 'The candidate').residuals;
 }
 
 export async function selectModel(state: StepState, deps: SelectDeps): Promise<StepState> {
@@ -126,6 +142,7 @@ export async function selectModel(state: StepState, deps: SelectDeps): Promise<S
     );
   }
   await deps.store.put(runKeys.model(job.jobId), onnx);
-  job = await endStep(job, 'select', 92, { chosen }, deps);
+  const residuals = await residualsOf(job.jobId, (job.candidates ?? []).indexOf(best), deps);
+  job = await endStep(job, 'select', 92, { chosen: residuals ? { ...chosen, residuals } : chosen }, deps);
   return { jobId: job.jobId, featureSetId, modelKey: runKeys.model(job.jobId) };
 }

@@ -4,6 +4,7 @@
  * set holds every row (small data: `cross-validation.ts`), else fitted on the train rows and scored
  * on the validation rows. Each candidate is listed on the job row (with its folds' mean and spread)
  * as it finishes; the select step refits the chosen one on every row, so no candidate model is kept.
+ * A regression candidate's out-of-sample predictions (a sample) go to its file beside the job.
  */
 import { UnprocessableError } from '../../errors.ts';
 import { validationPlanFor } from '../cross-validation.ts';
@@ -12,7 +13,16 @@ import { defaultMetric, type Metric } from '../metrics.ts';
 import { crossValidates, evaluateCandidate, selectionSplits, TrainerInputs } from '../model-selection.ts';
 import { trainerFor, trainersFor } from '../trainers/index.ts';
 import type { HyperParameters, Task, Trainer } from '../trainers/trainer.ts';
-import { activeJob, beginStep, endStep, loadFeatureSet, reportProgress, type StepDeps } from './job-run.ts';
+import {
+  activeJob,
+  beginStep,
+  endStep,
+  jsonCodec,
+  loadFeatureSet,
+  reportProgress,
+  runKeys,
+  type StepDeps,
+} from './job-run.ts';
 import type { StepState } from './step-state.ts';
 
 /** The train step moves the job's progress across this range, candidate by candidate. */
@@ -58,7 +68,7 @@ export async function train(state: StepState, deps: StepDeps): Promise<StepState
   const candidates: CandidateResult[] = [];
   let lastWrite = 0;
   for (const [index, { trainer, hyperParameters }] of plan.entries()) {
-    const { result } = await evaluateCandidate(trainer, hyperParameters, inputs, {
+    const { result, residuals } = await evaluateCandidate(trainer, hyperParameters, inputs, {
       metric,
       seed,
       ...(crossValidation ? { crossValidation } : {}),
@@ -69,6 +79,8 @@ export async function train(state: StepState, deps: StepDeps): Promise<StepState
         await reportProgress(job.jobId, progressAt(index + Math.min(1, fraction), plan.length), deps);
       },
     });
+    // Kept beside the job, not on its row: only the chosen candidate's reaches the job (select step).
+    if (residuals) await deps.store.put(runKeys.candidate(job.jobId, index), jsonCodec.encode({ residuals }));
     candidates.push(result);
     job = await reportProgress(job.jobId, progressAt(index + 1, plan.length), deps, { candidates });
   }

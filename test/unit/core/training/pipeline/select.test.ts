@@ -13,6 +13,7 @@ import { train } from '../../../../../functions/core/training/pipeline/train.ts'
 import { logisticRegressionTrainer } from '../../../../../functions/core/training/trainers/logistic-regression.ts';
 import {
   createJob,
+  datasetOf,
   separableDataset,
   stepDepsWith,
   trainingRequest,
@@ -107,5 +108,43 @@ describe('select step', () => {
       /The exported model differs from the trained one/,
     );
     expect(deps.store.objects.has(`jobs/${jobId}/model.onnx`)).toBe(false);
+  });
+
+  it("attaches the chosen regression candidate's out-of-fold predictions (every row once), and none to a classifier", async () => {
+    // Prepare: y = 3x + 1 with a wobble, 40 rows, two ridge strengths.
+    const x = Array.from({ length: 40 }, (_, i) => i);
+    const deps = stepDepsWith(
+      datasetOf(
+        { x: x.map(String), y: x.map((v) => String(3 * v + 1 + (v % 3) - 1)) },
+        { x: 'integer', y: 'numeric' },
+      ),
+    );
+    const jobId = await createJob(
+      deps,
+      trainingRequest({
+        task: 'regression',
+        algorithms: ['linear-regression'],
+        hyperParameters: { 'linear-regression': [{ alpha: 0 }, { alpha: 10 }] },
+      }),
+    );
+    const state = await train(await features(await preprocess({ jobId }, deps), deps), deps);
+    const classifier = await trainedJob();
+
+    // Act
+    await selectModel(state, { ...deps, runtime: onnxServingRuntime });
+    await selectModel(classifier.state, { ...classifier.deps, runtime: onnxServingRuntime });
+
+    // Assess
+    const residuals = deps.jobs.rows.get(jobId)?.chosen?.residuals;
+    expect(residuals?.actual).toHaveLength(40);
+    expect([...(residuals?.actual ?? [])].sort((a, b) => a - b)).toEqual(
+      x.map((v) => 3 * v + 1 + (v % 3) - 1).sort((a, b) => a - b),
+    );
+    // Out-of-fold predictions of a near-linear target: close, never exact copies of the truth.
+    residuals?.predicted.forEach((value, i) => {
+      expect(Math.abs(value - (residuals.actual[i] ?? 0))).toBeLessThan(5);
+    });
+    expect(residuals?.predicted).not.toEqual(residuals?.actual);
+    expect(classifier.deps.jobs.rows.get(classifier.jobId)?.chosen?.residuals).toBeUndefined();
   });
 });
