@@ -89,6 +89,9 @@ const spaRoutingCode = `function handler(event) {
   return request;
 }`;
 
+/** The build's content-hashed files (console/build.ts names them by hash), relative to its root. */
+const HASHED_ASSETS = 'assets/';
+
 /** Cognito's user pool endpoint in the pool's region: the origin of its issuer URL. */
 function cognitoOrigin(userPool: IUserPool): string {
   const stack = Stack.of(userPool);
@@ -114,6 +117,9 @@ export class ConsoleHosting extends Construct {
   readonly responseHeadersPolicy: ResponseHeadersPolicy;
   /** The console's app client: authorization code + PKCE, no secret (a browser cannot keep one). */
   readonly userPoolClient: UserPoolClient;
+  /** Syncs the content-hashed files under `console/assets/` (immutable, never pruned). */
+  readonly assetsDeployment: BucketDeployment;
+  /** Syncs the rest (index.html, config.json…: revalidated, pruned) after the assets; invalidates. */
   readonly deployment: BucketDeployment;
   /** The deployment function's role: exactly the S3, CloudFront and log actions it uses. */
   readonly deploymentRole: Role;
@@ -287,25 +293,45 @@ export class ConsoleHosting extends Construct {
     const site = new Asset(this, 'Site', props.site);
     this.deploymentRole = this.buildDeploymentRole(site);
     const deploymentRole = this.deploymentRole.withoutPolicyUpdates();
-    this.deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [Source.bucket(site.bucket, site.s3ObjectKey), Source.jsonData('config.json', this.config)],
+    // Two syncs of the same build, as the local platform serves it: the content-hashed files under
+    // assets/ first, cached for a year and never pruned (a browser holding the previous index.html
+    // still finds what it names), then everything else, revalidated on every load (a 304 when
+    // unchanged), pruned, and invalidated at the edge so a deployment shows at once.
+    const common = {
       // The grants BucketDeployment would add (s3:GetObject*, s3:List*, s3:DeleteObject* on whole
       // buckets, CreateInvalidation on "*") are dropped: the role below lists what it needs.
       role: deploymentRole,
       logGroup: this.deploymentLogs,
       destinationBucket: this.siteBucket,
       destinationKeyPrefix: CONSOLE_BASE_PATH.slice(1),
+      memoryLimit: 512,
+    };
+    const siteSource = Source.bucket(site.bucket, site.s3ObjectKey);
+    this.assetsDeployment = new BucketDeployment(this, 'AssetsDeployment', {
+      ...common,
+      sources: [siteSource],
+      exclude: ['*'],
+      include: [`${HASHED_ASSETS}*`],
+      prune: false,
+      cacheControl: [
+        CacheControl.setPublic(),
+        CacheControl.maxAge(Duration.days(365)),
+        CacheControl.immutable(),
+      ],
+    });
+    this.deployment = new BucketDeployment(this, 'Deployment', {
+      ...common,
+      sources: [siteSource, Source.jsonData('config.json', this.config)],
+      exclude: [`${HASHED_ASSETS}*`],
       prune: true,
-      // Browsers and the edge revalidate every file (a 304 when unchanged), so a deployment shows at
-      // once; the invalidation below clears what the edge holds.
       cacheControl: [CacheControl.noCache()],
       distribution: this.distribution,
       distributionPaths: [`${CONSOLE_BASE_PATH}*`],
-      memoryLimit: 512,
     });
-    // The role is passed without policy updates, so nothing ties the deployment to its policy:
+    this.deployment.node.addDependency(this.assetsDeployment);
+    // The role is passed without policy updates, so nothing ties the deployments to its policy:
     // without this, the first deployment could run before the policy is attached.
-    this.deployment.node.addDependency(this.deploymentRole);
+    this.assetsDeployment.node.addDependency(this.deploymentRole);
     // BucketDeployment's handler is a singleton of the stack (AWS CLI in a Python runtime CDK pins),
     // found by the role it was given.
     const handler = Stack.of(this)

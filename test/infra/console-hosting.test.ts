@@ -2,16 +2,17 @@
  * The console's hosting on AWS (infra/constructs/console-hosting.ts), built in a stack of its own with
  * a user pool, its domain and an HTTP API as fixtures, and a two-file site folder made for the test.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleHosting } from '../../infra/constructs/console-hosting.ts';
 
@@ -45,11 +46,12 @@ const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [valu
 
 beforeAll(() => {
   siteDir = mkdtempSync(join(tmpdir(), 'console-site-'));
+  mkdirSync(join(siteDir, 'assets'));
   writeFileSync(
     join(siteDir, 'index.html'),
-    '<!doctype html><title>console</title><script src="app.js"></script>',
+    '<!doctype html><title>console</title><script type="module" src="assets/main-TEST.js"></script>',
   );
-  writeFileSync(join(siteDir, 'app.js'), 'document.title = "console";');
+  writeFileSync(join(siteDir, 'assets', 'main-TEST.js'), 'document.title = "console";');
 
   const app = new App({ context: { [S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY]: true } });
   stack = new Stack(app, 'ConsoleTest');
@@ -394,20 +396,48 @@ describe('ConsoleHosting app client', () => {
 });
 
 describe('ConsoleHosting deployment', () => {
-  it('syncs the site and config.json under console/, prunes what is gone and invalidates /console/*', () => {
+  it('syncs the hashed assets first (immutable, never pruned), then the rest with config.json (revalidated, pruned, invalidated)', () => {
+    // Prepare
+    const deployments = template.findResources('Custom::CDKBucketDeployment');
+    const idOf = (deployment: IConstruct) =>
+      stack.getLogicalId(
+        deployment.node
+          .findAll()
+          .find(
+            (c) => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::CDKBucketDeployment',
+          ) as CfnResource,
+      );
+    const assetsId = idOf(hosting.assetsDeployment);
+    const pagesId = idOf(hosting.deployment);
+
     // Act
-    const deployment = only('Custom::CDKBucketDeployment').resource.Properties;
+    const assets = deployments[assetsId];
+    const pages = deployments[pagesId];
 
     // Assess
-    expect(deployment).toMatchObject({
+    expect(Object.keys(deployments)).toHaveLength(2);
+    expect(assets?.Properties).toMatchObject({
       DestinationBucketName: { Ref: ids.siteBucket },
       DestinationBucketKeyPrefix: 'console/',
+      Exclude: ['*'],
+      Include: ['assets/*'],
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+    expect(assets?.Properties.SourceObjectKeys).toHaveLength(1);
+    expect(assets?.Properties.DistributionId).toBeUndefined();
+    expect(pages?.Properties).toMatchObject({
+      DestinationBucketName: { Ref: ids.siteBucket },
+      DestinationBucketKeyPrefix: 'console/',
+      Exclude: ['assets/*'],
       Prune: true,
       DistributionId: { Ref: ids.distribution },
       DistributionPaths: ['/console/*'],
       SystemMetadata: { 'cache-control': 'no-cache' },
     });
-    expect(deployment.SourceObjectKeys).toHaveLength(2);
+    expect(pages?.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(pages?.Properties.SourceObjectKeys[0]).toBe(assets?.Properties.SourceObjectKeys[0]);
+    expect(pages?.DependsOn).toContain(assetsId);
   });
 
   it('writes a config.json naming the API (same origin), the issuer, its discovery document and the console client', () => {
@@ -473,7 +503,17 @@ describe('ConsoleHosting deployment', () => {
     // The handler runs as that role, and only after its policy is attached.
     const handler = Object.values(template.findResources('AWS::Lambda::Function'))[0];
     expect(handler?.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
-    expect(only('Custom::CDKBucketDeployment').resource).toMatchObject({
+    const assetsDeployment =
+      template.toJSON().Resources[
+        stack.getLogicalId(
+          hosting.assetsDeployment.node
+            .findAll()
+            .find(
+              (c) => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::CDKBucketDeployment',
+            ) as CfnResource,
+        )
+      ];
+    expect(assetsDeployment).toMatchObject({
       DependsOn: expect.arrayContaining([
         roleId,
         stack.getLogicalId(hosting.deploymentRole.node.findChild('DefaultPolicy').node.defaultChild as never),
