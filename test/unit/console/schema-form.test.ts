@@ -9,8 +9,8 @@ import {
   leafFields,
   requestBody,
 } from '../../../console/src/pages/training/schema-form.ts';
-import { createTrainingJobBodySchema } from '../../../functions/http/schemas/training-jobs.ts';
 import { buildOpenApiDocument } from '../../../functions/http/openapi/build-openapi-document.ts';
+import { createTrainingJobBodySchema } from '../../../functions/http/schemas/training-jobs.ts';
 
 const document = buildOpenApiDocument({ version: 'test' }) as unknown as {
   components: { schemas: Record<string, JsonSchema> };
