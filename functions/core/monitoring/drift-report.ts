@@ -50,7 +50,31 @@ export interface FeatureDrift {
   /** Served categories the training data did not keep, most frequent first (at most 10). */
   readonly unseenCategories?: readonly { value: string; count: number }[];
   readonly detail?: string;
+  /** Training and served shares over the baseline's bins or kept categories, for an overlay plot. */
+  readonly distribution: FeatureDistribution;
 }
+
+/**
+ * Numeric: the training histogram's edges (bins + 1), served values outside them counted in the end
+ * bins as PSI counts them; categorical: the kept categories, then everything else as `(other)`.
+ */
+export type FeatureDistribution =
+  | {
+      readonly edges: readonly number[];
+      readonly training: readonly number[];
+      readonly live: readonly number[];
+    }
+  | {
+      readonly categories: readonly string[];
+      readonly training: readonly number[];
+      readonly live: readonly number[];
+    };
+
+/** The label of the categories training did not keep, in a categorical distribution. */
+export const OTHER_CATEGORY = '(other)';
+
+/** Four significant digits: a share drawn as a bar needs no more, and the stored report stays small. */
+const share = (value: number) => Number(value.toPrecision(4));
 
 export interface DriftReport {
   readonly model: string;
@@ -99,12 +123,14 @@ function numericDrift(
     .filter((v) => !isMissing(v))
     .map(Number)
     .filter(Number.isFinite);
+  const live = binShares(baseline.edges, present);
   const common = {
     column: baseline.column,
     kind: 'numeric' as const,
     count: present.length,
     missingShare: served.length === 0 ? 0 : (served.length - present.length) / served.length,
     baselineMissingShare: baseline.missingShare,
+    distribution: { edges: baseline.edges, training: baseline.frequencies, live: live.map(share) },
   };
   if (present.length < MIN_SAMPLE) {
     return {
@@ -115,7 +141,7 @@ function numericDrift(
       detail: notEnough(present.length),
     };
   }
-  const psi = populationStabilityIndex(baseline.frequencies, binShares(baseline.edges, present));
+  const psi = populationStabilityIndex(baseline.frequencies, live);
   const ks = ksStatistic(present, histogramCdf(baseline.edges, baseline.frequencies));
   return { ...common, verdict: verdictOf(psi, thresholds), psi, ks };
 }
@@ -151,6 +177,13 @@ function categoricalDrift(
     missingShare: served.length === 0 ? 0 : (served.length - present) / served.length,
     baselineMissingShare: baseline.missingShare,
     unseenCategories,
+    distribution: {
+      categories: [...kept, OTHER_CATEGORY],
+      training: [...kept.map((c) => baseline.frequencies[c] ?? 0), baseline.other],
+      live: [...kept.map((c) => counts.get(c) ?? 0), other].map((o) =>
+        present === 0 ? 0 : share(o / present),
+      ),
+    },
   };
   if (present < MIN_SAMPLE) {
     return {

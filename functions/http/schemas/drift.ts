@@ -77,6 +77,27 @@ export const driftReportSchema = z
         baselineMissingShare: z.number(),
         unseenCategories: z.array(z.object({ value: z.string(), count: z.int() })).optional(),
         detail: z.string().optional(),
+        distribution: z
+          .object({
+            edges: z
+              .array(z.number())
+              .optional()
+              .describe(
+                "Numeric: the training histogram's bin edges (bins + 1); served values outside them count in the end bins.",
+              ),
+            categories: z
+              .array(z.string())
+              .optional()
+              .describe('Categorical: the categories training kept, then `(other)` for every other value.'),
+            training: z.array(z.number()).describe('Share of the training values in each bin or category.'),
+            live: z
+              .array(z.number())
+              .describe('Share of the served values in each bin or category (0s without any).'),
+          })
+          .optional()
+          .describe(
+            'Training and served distributions side by side, for an overlay plot (absent in reports stored before it was added).',
+          ),
       }),
     ),
   })

@@ -2086,6 +2086,17 @@ export interface components {
                     count: number;
                 }[];
                 detail?: string;
+                /** @description Training and served distributions side by side, for an overlay plot (absent in reports stored before it was added). */
+                distribution?: {
+                    /** @description Numeric: the training histogram's bin edges (bins + 1); served values outside them count in the end bins. */
+                    edges?: number[];
+                    /** @description Categorical: the categories training kept, then `(other)` for every other value. */
+                    categories?: string[];
+                    /** @description Share of the training values in each bin or category. */
+                    training: number[];
+                    /** @description Share of the served values in each bin or category (0s without any). */
+                    live: number[];
+                };
             }[];
         };
         DriftReportRun: {
@@ -2147,6 +2158,17 @@ export interface components {
                         count: number;
                     }[];
                     detail?: string;
+                    /** @description Training and served distributions side by side, for an overlay plot (absent in reports stored before it was added). */
+                    distribution?: {
+                        /** @description Numeric: the training histogram's bin edges (bins + 1); served values outside them count in the end bins. */
+                        edges?: number[];
+                        /** @description Categorical: the categories training kept, then `(other)` for every other value. */
+                        categories?: string[];
+                        /** @description Share of the training values in each bin or category. */
+                        training: number[];
+                        /** @description Share of the served values in each bin or category (0s without any). */
+                        live: number[];
+                    };
                 }[];
             };
         };

@@ -90,6 +90,27 @@ describe('driftReport', () => {
     expect(report.verdict).toBe('drift');
   });
 
+  it('gives each feature its training and served distributions over the same bins, for an overlay', async () => {
+    // Prepare: every served x in the top bin, colours half red, half unseen.
+    const rows = Array.from({ length: 100 }, (_, i) => ({ x: 9.95, colour: i % 2 === 0 ? 'red' : 'purple' }));
+
+    // Act
+    const report = await driftReport(alice, 'm', {}, deps([record(rows)]).deps, NOW);
+
+    // Assess
+    const [x, colour] = report.features;
+    const numeric = x?.distribution as { edges: number[]; training: number[]; live: number[] };
+    expect(numeric.edges).toEqual(baseline[0]?.kind === 'numeric' ? baseline[0].edges : []);
+    expect(numeric.training).toHaveLength(numeric.edges.length - 1);
+    expect(numeric.training.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(numeric.live).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(colour?.distribution).toEqual({
+      categories: ['red', 'green', 'blue', '(other)'],
+      training: [0.334, 0.333, 0.333, 0],
+      live: [0.5, 0, 0, 0.5],
+    });
+  });
+
   it('says "not enough data" below the minimum sample, and counts the missing share', async () => {
     const rows = Array.from({ length: MIN_SAMPLE }, (_, i) => ({
       x: i < MIN_SAMPLE - 1 ? 5 : null,
