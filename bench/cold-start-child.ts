@@ -9,6 +9,8 @@
  * - `handler`: what a new Lambda container does: import the predict handler module (config, AWS
  *   clients, Powertools, middy, zod, onnxruntime) → the first invocation, which reads the registry
  *   and the rate counter in the DynamoDB emulator, fetches the file from S3, loads and predicts.
+ * - `bundle`: the same, from what is deployed; run by cold-start-bundle-child.mjs (plain
+ *   JavaScript: a .ts script would make Node load its TypeScript stripper, which Lambda never does).
  *
  * Usage: node bench/cold-start-child.ts '<ColdStartSpec as JSON>' (the handler mode reads the
  * platform's environment from its own, as a Lambda does).
@@ -22,13 +24,27 @@ export type ColdStartSpec =
       readonly key: string;
       readonly row: readonly number[];
     }
-  | { readonly mode: 'handler'; readonly event: unknown };
+  | { readonly mode: 'handler'; readonly event: unknown }
+  | {
+      readonly mode: 'bundle';
+      readonly event: unknown;
+      readonly handlerFile: string;
+      /** host:port → service name, to attribute the first invocation's requests. */
+      readonly services: Record<string, string>;
+    };
 
 export interface ColdStartTimings {
   readonly bootMs: number;
   /** Named steps in order, each in milliseconds. */
   readonly steps: Record<string, number>;
+  /**
+   * Bundle mode: per service, the first invocation's requests: how many, and the wall time during
+   * which at least one was waiting for its response (overlapping requests count once).
+   */
+  readonly requests?: Record<string, { count: number; ms: number }>;
   readonly totalMs: number;
+  /** Bundle mode: user + system CPU time of the process (all threads) until the first answer. */
+  readonly cpuMs?: number;
 }
 
 const bootMs = performance.now();
@@ -62,7 +78,7 @@ if (spec.mode === 'runtime') {
   const result = await model.predict([spec.row]);
   step('firstPrediction');
   if (result.predictions.length !== 1) throw new Error('The first prediction gave no answer.');
-} else {
+} else if (spec.mode === 'handler') {
   const { handler } = await import('../functions/http/inference/predict.ts');
   const { lambdaContext } = await import('../local/api-gateway/lambda-context.ts');
   step('importHandler');
@@ -72,6 +88,8 @@ if (spec.mode === 'runtime') {
   );
   step('firstInvocation');
   if (response.statusCode !== 200) throw new Error(`The first invocation answered ${response.statusCode}.`);
+} else {
+  throw new Error(`cold-start-child.ts does not run the ${spec.mode} mode: see cold-start-bundle-child.mjs.`);
 }
 
 const timings: ColdStartTimings = { bootMs, steps, totalMs: performance.now() };

@@ -175,6 +175,10 @@ export class PlatformFunction extends NodejsFunction {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
+        // esbuild's account of what went into the bundle (index.meta.json beside index.mjs): what
+        // `bench/bundle-report.ts` reads to say which inputs make a function's bundle big. It ships
+        // in the asset like the source map; nothing reads it at run time.
+        metafile: true,
         tsconfig: `${repositoryRoot}tsconfig.json`,
         // onnxruntime-node would try to download CUDA libraries from a host we cannot reach.
         environment: { ONNXRUNTIME_NODE_INSTALL: 'skip' },
