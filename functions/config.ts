@@ -5,7 +5,7 @@
  * The same bundle talks to AWS or to the local emulators: only the endpoint variables
  * (`AWS_ENDPOINT_URL_<SERVICE>`, read by the AWS SDK itself) differ.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const commaList = z
   .string()

@@ -11,30 +11,40 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
 import { tracer } from '#observability';
 
-const { region, endpoints } = config();
+const {
+  region,
+  endpoints: { dynamodb: dynamodbEndpoint, s3: s3Endpoint, cognito: cognitoEndpoint, sfn: sfnEndpoint },
+} = config();
 
-export const dynamoDb = tracer.captureAWSv3Client(
-  new DynamoDBClient({ region, endpoint: endpoints.dynamodb }),
+// `@__PURE__`, with plain local names as arguments (a property access could run a getter, which
+// would keep the statement): a bundle whose handler never uses a client leaves it and its SDK
+// package out and never builds it at cold start; the predict function carries no Cognito or Step
+// Functions code.
+
+export const dynamoDb = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new DynamoDBClient({ region, endpoint: dynamodbEndpoint }),
 );
 
-export const documentClient = DynamoDBDocumentClient.from(dynamoDb, {
+export const documentClient = /* @__PURE__ */ DynamoDBDocumentClient.from(dynamoDb, {
   marshallOptions: { removeUndefinedValues: true },
 });
 
-export const s3 = tracer.captureAWSv3Client(
-  new S3Client({
+export const s3 = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new S3Client({
     region,
-    endpoint: endpoints.s3,
+    endpoint: s3Endpoint,
     // Path-style works everywhere and is the only style the local emulator answers.
-    forcePathStyle: endpoints.s3 !== undefined,
+    forcePathStyle: s3Endpoint !== undefined,
     // Default checksums make the SDK send aws-chunked bodies the emulator would store verbatim.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   }),
 );
 
-export const cognito = tracer.captureAWSv3Client(
-  new CognitoIdentityProviderClient({ region, endpoint: endpoints.cognito }),
+export const cognito = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new CognitoIdentityProviderClient({ region, endpoint: cognitoEndpoint }),
 );
 
-export const stepFunctions = tracer.captureAWSv3Client(new SFNClient({ region, endpoint: endpoints.sfn }));
+export const stepFunctions = /* @__PURE__ */ tracer.captureAWSv3Client(
+  /* @__PURE__ */ new SFNClient({ region, endpoint: sfnEndpoint }),
+);

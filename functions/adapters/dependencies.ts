@@ -19,26 +19,47 @@ import { JoseTokenVerifier } from './jwt/token-verifier.ts';
 import { S3BlobStore } from './s3/blob-store.ts';
 import { S3DatasetObjectStore } from './s3/dataset-object-store.ts';
 
-const { tables, buckets, auth } = config();
+// Each adapter is `@__PURE__` and built from plain local names (a property access could run a
+// getter, which would keep the statement): a bundle keeps only those its handler uses, see
+// aws-clients.ts.
+const {
+  tables: {
+    apiKeys: apiKeysTable,
+    usage: usageTable,
+    idempotency: idempotencyTable,
+    models: modelsTable,
+    modelVersions: modelVersionsTable,
+    modelUploads: modelUploadsTable,
+    datasets: datasetsTable,
+    datasetVersions: datasetVersionsTable,
+  },
+  buckets: { datasets: datasetsBucket, models: modelsBucket },
+  auth: { userPoolId, issuer, jwksUrl, clientIds },
+} = config();
 
-export const apiKeyRepository = new DynamoDbApiKeyRepository(documentClient, tables.apiKeys);
-export const rateCounter = new DynamoDbRateCounter(documentClient, tables.usage);
-export const tokenRevocations = new DynamoDbTokenRevocations(documentClient, tables.usage);
-export const idempotencyStore = new DynamoDbIdempotencyStore(documentClient, tables.idempotency);
-export const modelRepository = new DynamoDbModelRepository(documentClient, tables.models);
-export const versionRepository = new DynamoDbVersionRepository(documentClient, tables.modelVersions);
-export const uploadRepository = new DynamoDbUploadRepository(documentClient, tables.modelUploads);
-export const userDirectory = new CognitoUserDirectory(cognito, auth.userPoolId);
-export const datasetsStore = new S3BlobStore(s3, buckets.datasets);
-export const modelsStore = new S3BlobStore(s3, buckets.models);
-export const datasetRepository = new DynamoDbDatasetRepository(documentClient, tables.datasets);
-export const datasetVersionRepository = new DynamoDbDatasetVersionRepository(
+export const apiKeyRepository = /* @__PURE__ */ new DynamoDbApiKeyRepository(documentClient, apiKeysTable);
+export const rateCounter = /* @__PURE__ */ new DynamoDbRateCounter(documentClient, usageTable);
+export const tokenRevocations = /* @__PURE__ */ new DynamoDbTokenRevocations(documentClient, usageTable);
+export const idempotencyStore = /* @__PURE__ */ new DynamoDbIdempotencyStore(
   documentClient,
-  tables.datasetVersions,
+  idempotencyTable,
 );
-export const datasetObjectStore = new S3DatasetObjectStore(s3, buckets.datasets);
-export const tokenVerifier = new JoseTokenVerifier({
-  issuer: auth.issuer,
-  jwksUrl: auth.jwksUrl,
-  clientIds: auth.clientIds,
-});
+export const modelRepository = /* @__PURE__ */ new DynamoDbModelRepository(documentClient, modelsTable);
+export const versionRepository = /* @__PURE__ */ new DynamoDbVersionRepository(
+  documentClient,
+  modelVersionsTable,
+);
+export const uploadRepository = /* @__PURE__ */ new DynamoDbUploadRepository(
+  documentClient,
+  modelUploadsTable,
+);
+export const userDirectory = /* @__PURE__ */ new CognitoUserDirectory(cognito, userPoolId);
+export const datasetsStore = /* @__PURE__ */ new S3BlobStore(s3, datasetsBucket);
+export const modelsStore = /* @__PURE__ */ new S3BlobStore(s3, modelsBucket);
+export const datasetRepository = /* @__PURE__ */ new DynamoDbDatasetRepository(documentClient, datasetsTable);
+export const datasetVersionRepository = /* @__PURE__ */ new DynamoDbDatasetVersionRepository(
+  documentClient,
+  datasetVersionsTable,
+);
+export const datasetObjectStore = /* @__PURE__ */ new S3DatasetObjectStore(s3, datasetsBucket);
+export const tokenVerifier = /* @__PURE__ */ new JoseTokenVerifier({ issuer, jwksUrl, clientIds });

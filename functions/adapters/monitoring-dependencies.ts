@@ -17,9 +17,16 @@ import { DynamoDbFeedbackRepository } from './dynamodb/feedback-repository.ts';
 import { DynamoDbUsageRepository } from './dynamodb/usage-repository.ts';
 import { StepFunctionsWorkflowStarter } from './sfn/workflow-starter.ts';
 
-const { tables, limits, workflows } = config();
+const {
+  tables: { usage: usageTable },
+  limits,
+  workflows: { driftReportsStateMachineArn },
+} = config();
 
-export const usageRepository = new DynamoDbUsageRepository(documentClient, tables.usage);
+// The adapters a handler may not use are `@__PURE__`, built from plain local names, so a bundle
+// leaves out those it never reaches (see aws-clients.ts): the predict function has no Step
+// Functions client.
+export const usageRepository = /* @__PURE__ */ new DynamoDbUsageRepository(documentClient, usageTable);
 
 export const usageRecorder = new UsageRecorder({
   store: usageRepository,
@@ -40,15 +47,18 @@ export const captureRecorder = new CaptureRecorder({
 
 export const predictionSinks = { usage: usageRecorder, capture: captureRecorder };
 
-export const driftReportRepository = new DynamoDbDriftReportRepository(documentClient, tables.usage);
+export const driftReportRepository = /* @__PURE__ */ new DynamoDbDriftReportRepository(
+  documentClient,
+  usageTable,
+);
 
 /** Starts the drift-reports workflow of a requested report (the execution is named by its id). */
-export const driftReportWorkflow = new StepFunctionsWorkflowStarter(
+export const driftReportWorkflow = /* @__PURE__ */ new StepFunctionsWorkflowStarter(
   stepFunctions,
-  workflows.driftReportsStateMachineArn,
+  driftReportsStateMachineArn,
   'DRIFT_REPORTS_STATE_MACHINE_ARN',
 );
 
-export const feedbackRepository = new DynamoDbFeedbackRepository(documentClient, tables.usage);
+export const feedbackRepository = /* @__PURE__ */ new DynamoDbFeedbackRepository(documentClient, usageTable);
 
-export const alertRepository = new DynamoDbAlertRepository(documentClient, tables.usage);
+export const alertRepository = /* @__PURE__ */ new DynamoDbAlertRepository(documentClient, usageTable);

@@ -5,7 +5,7 @@
  * DynamoDB's 400 KB item size and every recursive walk (zod, JSON.stringify, the DynamoDB
  * marshaller) far from the stack's end.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Nesting of any JSON body (checked on the raw text, before parsing): ample for rank-8 tensors. */
 export const MAX_BODY_DEPTH = 32;

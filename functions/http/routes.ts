@@ -4,7 +4,7 @@
  * document is generated from it. It imports schemas only, never handler code, so CDK can load it
  * without a runtime environment.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { BucketName, TableName } from '#definitions/storage.ts';
 import type { workflows } from '../steps/workflows.ts';
 import { SWAGGER_UI_PACKAGE_FILES } from './openapi/docs-asset-files.ts';

@@ -2,7 +2,7 @@
  * Training workflow, SageMaker branch: reads the training job's model.tar.gz, converts the XGBoost
  * model and records it as the job's candidate for the select step (the ASL's `ConvertXgboost` task).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordSageMakerModel } from '#core/training/pipeline/sagemaker.ts';
 import { sageMakerDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';

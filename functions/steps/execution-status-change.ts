@@ -3,7 +3,7 @@
  * workflow read it (the local Step Functions sends the same shape): the job id (the execution name) and
  * how the execution ended.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UNFINISHED_EXECUTION_ENDS } from '#core/training/execution-ended.ts';
 import { EXECUTION_STATUS_CHANGE } from './workflows.ts';
 

@@ -2,7 +2,7 @@
  * Training workflow, SageMaker branch: writes the feature set as CSV channels for SageMaker's
  * built-in XGBoost and returns the training job's settings (the ASL's `ExportForSageMaker` task).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { exportForSageMaker } from '#core/training/pipeline/sagemaker.ts';
 import { sageMakerDeps } from './step-deps.ts';
 import { stepHandler } from './step-handler.ts';

@@ -4,7 +4,7 @@
  * users' data errors are visible without raising the platform alarms.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { failureKind } from '#core/training/failure-kind.ts';
 import { markJobFailed } from '#core/training/pipeline/job-run.ts';
 import { metrics } from '#observability';

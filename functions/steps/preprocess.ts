@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { preprocess } from '#core/training/pipeline/preprocess.ts';
 import { createTrainingJobBodySchema, toTrainingRequest } from '#core/training/training-request.ts';
 import { stepDeps } from './step-deps.ts';

@@ -8,7 +8,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { isUserCaused, USER_DATA_ERROR } from '#core/training/failure-kind.ts';
 import { logger } from '#observability';
 

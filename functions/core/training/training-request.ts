@@ -2,7 +2,7 @@
  * A training request as the API takes it (the body of `POST /v1/training-jobs`) and as an execution
  * started by hand carries it: one schema for both, so the workflow reads what the API accepts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { boundedRecord, FIELD_LIMITS, withinBytes } from '../field-limits.ts';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '../registry/model-records.ts';
 import type { TrainingRequest } from './jobs.ts';

@@ -5,7 +5,7 @@
  * verify one, and the handlers' shared middleware answers 401/403 as problem+json. Values are
  * flat strings and numbers, which is what API Gateway passes through unchanged.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_KEY_SCOPES, type Principal, ROLES } from '#core/auth/principal.ts';
 import { AuthenticationError, ForbiddenError, RateLimitedError } from '#core/errors.ts';
 

@@ -4,7 +4,7 @@
  * over its size limit answers 413, any other invalid field 400.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#core/errors.ts';
 import { isSizeIssue, MAX_BODY_DEPTH } from '#core/field-limits.ts';
 import type { RouteDefinition } from '../routes.ts';

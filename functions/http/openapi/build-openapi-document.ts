@@ -5,7 +5,7 @@
  * problem+json errors. Zod schemas carrying `.meta({ id })` become `#/components/schemas/<id>`.
  * Pure and memoized: built once per version and server URL, at cold start.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_CONTENT_TYPE } from '#core/http/problem.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '#core/idempotency/idempotency.ts';
 import type { Access, RouteDefinition } from '#http/routes.ts';

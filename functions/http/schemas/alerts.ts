@@ -1,5 +1,5 @@
 /** Alert rules on a model (PATCH /v1/models/{name} `alerts`) and the alerts listing. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_RULES } from '#core/monitoring/alert-rules.ts';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '#core/registry/model-records.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';

@@ -1,5 +1,5 @@
 /** Batch prediction requests and views. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_STATUSES } from '#core/batch/batch-jobs.ts';
 import { OUTPUT_FORMATS } from '#core/batch/output-format.ts';
 import { DATASET_FORMATS } from '#core/datasets/dataset-records.ts';

@@ -1,5 +1,5 @@
 /** Schemas shared by many routes: problems, pagination, identifiers. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const problemSchema = z
   // Loose: a problem may carry extensions (e.g. `retryAfterSeconds`, `limitBytes`), as RFC 9457 allows.

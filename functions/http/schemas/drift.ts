@@ -1,5 +1,5 @@
 /** Drift reports: the query window and the per-feature comparison with the training baseline. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODEL_NAME_PATTERN, MODEL_NAME_RULE } from '#core/registry/model-records.ts';
 import { pageOf, paginationQuerySchema } from './common.ts';
 

@@ -1,5 +1,5 @@
 /** Ground truth: the feedback batch and the live metrics it feeds. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const instant = z.iso
   .datetime({ offset: true })

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { boundedRecord, FIELD_LIMITS, jsonObject } from '#core/field-limits.ts';
 import {
   ALIAS_NAME_PATTERN,

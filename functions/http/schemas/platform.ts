@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_KEY_SCOPES, ROLES } from '#core/auth/principal.ts';
 import { isoTimestamp } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FIELD_LIMITS, jsonObject } from '#core/field-limits.ts';
 import { MAX_INSTANCES } from '#core/inference/instances.ts';
 import { ALIAS_NAME_PATTERN } from '#core/registry/model-records.ts';

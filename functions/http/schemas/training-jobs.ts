@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_STATUSES, STEPS } from '#core/training/jobs.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema } from './common.ts';
 

@@ -1,5 +1,5 @@
 /** Usage reports: query windows and the time series they answer with. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRANULARITIES, USAGE_DIMENSIONS } from '#core/monitoring/usage-report.ts';
 
 const instant = z.iso

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '#core/auth/principal.ts';
 import { isoTimestamp, pageOf, paginationQuerySchema, usernameSchema } from './common.ts';
 

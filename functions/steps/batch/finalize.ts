@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { finalizeBatchJob } from '#core/batch/pipeline.ts';
 import { stepHandler } from '../step-handler.ts';
 import { batchStepDeps } from './batch-step-deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { failBatchJob } from '#core/batch/pipeline.ts';
 import { failureReason } from '../failure-cause.ts';
 import { stepHandler } from '../step-handler.ts';

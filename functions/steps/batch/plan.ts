@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { planBatchJob } from '#core/batch/pipeline.ts';
 import { stepHandler } from '../step-handler.ts';
 import { batchModelStepDeps } from './batch-model-steps.ts';

@@ -1,5 +1,5 @@
 /** The wiring of the drift-reports workflow's steps: the registry reads, the captures and the runs. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { modelRepository, modelsStore, versionRepository } from '../../adapters/dependencies.ts';
 import { driftReportRepository } from '../../adapters/monitoring-dependencies.ts';
 import { S3CaptureReader } from '../../adapters/s3/capture-reader.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { failRequestedDriftReport } from '#core/monitoring/drift-report-runs.ts';
 import { failureReason } from '../failure-cause.ts';
 import { stepHandler } from '../step-handler.ts';

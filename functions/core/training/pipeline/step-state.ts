@@ -3,7 +3,7 @@
  * The schema is the one definition; the type is read from it, so the handlers' validation and the
  * steps' signatures cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const stepStateSchema = z.object({
   jobId: z.string().min(1),
