@@ -5,6 +5,11 @@
  * header (its identity source); failed credentials are counted per key id and source IP, and past
  * their limit answered 429 instead of 401. Infrastructure failures are thrown, which API Gateway
  * answers with 500.
+ *
+ * A token's verification (signature, issuer, audience, times) is done once per container and kept
+ * until the token expires (verified-token-cache.ts); the revocation check and API keys, which can
+ * change under a live credential, are read on every request. The same code decides locally and on
+ * AWS, where API Gateway's own result cache stays off (infra/constructs/api.ts says why).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -15,6 +20,7 @@ import type {
 import { authenticate, type Credential, credentialFrom, keyIdOf } from '#core/auth/authenticate.ts';
 import { FailedAttemptGuard } from '#core/auth/failed-attempts.ts';
 import { CachedTokenRevocations } from '#core/auth/token-revocation.ts';
+import { CachedTokenVerifier } from '#core/auth/verified-token-cache.ts';
 import { AuthenticationError, ForbiddenError } from '#core/errors.ts';
 import { logger } from '#observability';
 import { apiKeyRepository, rateCounter, tokenRevocations, tokenVerifier } from '../adapters/dependencies.ts';
@@ -22,7 +28,11 @@ import { type AuthorizerContext, contextForPrincipal } from './lib/authorizer-co
 
 type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
 
-/** Both live as long as the container: revocation times cached for a bounded time, failure verdicts. */
+/**
+ * All three live as long as the container: verified tokens until they expire, revocation times for a
+ * bounded time, failure verdicts for their window.
+ */
+const tokens = new CachedTokenVerifier(tokenVerifier);
 const revocations = new CachedTokenRevocations(tokenRevocations);
 const failedAttempts = new FailedAttemptGuard(rateCounter);
 
@@ -39,7 +49,7 @@ export async function authorize(event: APIGatewayRequestAuthorizerEventV2): Prom
       });
     }
     const principal = await authenticate(credential, {
-      tokens: tokenVerifier,
+      tokens,
       apiKeys: apiKeyRepository,
       revocations,
       now: () => now,

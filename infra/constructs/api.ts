@@ -221,7 +221,14 @@ export class PlatformApi extends Construct {
 
     const authorizer = new HttpLambdaAuthorizer('LambdaAuthorizer', this.authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      // No caching: a revoked key or disabled user must stop working on the next request.
+      // No result cache in API Gateway: it is keyed on the Authorization header alone, so a cached
+      // decision would outlive the token's expiry, a sign-out or a key's revocation by its TTL, and
+      // a cached refusal (even the 429 for repeated failures) would answer other source addresses
+      // uncounted. The authorizer keeps its own cache instead (functions/http/authorizer.ts): a
+      // token's verification until the token expires, while revocations (≤ 5 s stale) and API keys
+      // (read on every request) are checked per request. The same code runs locally, so what the
+      // authorizer decides is the same in both places; the cost is one authorizer invocation per
+      // request, mostly a cache hit.
       resultsCacheTtl: Duration.seconds(0),
       // A request without an Authorization header is refused by API Gateway itself (401, its own
       // `{"message":"Unauthorized"}` body, not problem+json) before any Lambda runs: anonymous

@@ -47,12 +47,13 @@ export class JoseTokenVerifier implements TokenVerifier {
 
   async verify(token: string): Promise<VerifiedToken> {
     const now = this.#now();
+    const clockTolerance = this.#options.clockToleranceSeconds ?? 5;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.#keys, {
         issuer: this.#options.issuer,
         algorithms: ['RS256'],
-        clockTolerance: this.#options.clockToleranceSeconds ?? 5,
+        clockTolerance,
         currentDate: now,
         requiredClaims: ['exp', 'iat', 'sub', 'token_use'],
       }));
@@ -80,7 +81,9 @@ export class JoseTokenVerifier implements TokenVerifier {
     if (!audiences.some((aud) => typeof aud === 'string' && this.#options.clientIds.includes(aud))) {
       throw new AuthenticationError('The token was issued for another application (audience mismatch).');
     }
-    return { principal: principalFromClaims(payload as TokenClaims), issuedAt };
+    // jose refuses a token once `exp <= now - clockTolerance` (whole seconds): valid until exp + tolerance.
+    const validUntil = (payload.exp as number) + clockTolerance;
+    return { principal: principalFromClaims(payload as TokenClaims), issuedAt, validUntil };
   }
 }
 

@@ -14,6 +14,11 @@ export interface VerifiedToken {
   readonly principal: Principal;
   /** `iat`, epoch seconds. */
   readonly issuedAt: number;
+  /**
+   * Epoch seconds from which the token no longer verifies: its `exp` plus the verifier's clock
+   * tolerance. A verdict may be reused until then (verified-token-cache.ts).
+   */
+  readonly validUntil: number;
 }
 
 export interface TokenVerifier {
