@@ -49,6 +49,13 @@ export const environmentSchema = z.object({
   TOKEN_ISSUER: optionalUrl,
   /** Defaults to `<issuer>/.well-known/jwks.json`. */
   JWKS_URL: optionalUrl,
+  /** Browser sign-in, answered by GET /v1/auth/config: the user pool domain's URL (OAuth endpoints). */
+  OAUTH_DOMAIN_URL: optionalUrl,
+  /** The CLI's app client (authorization code + PKCE) and the redirect URI it listens on. */
+  CLI_CLIENT_ID: z.string().min(1).optional(),
+  CLI_REDIRECT_URI: optionalUrl,
+  /** The web console's app client, once a console is deployed. */
+  CONSOLE_CLIENT_ID: z.string().min(1).optional(),
 
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   MAX_REQUEST_BODY_BYTES: z.coerce
@@ -137,6 +144,13 @@ export interface PlatformConfig {
     readonly clientIds: readonly string[];
     readonly issuer: string;
     readonly jwksUrl: string;
+    /** Browser sign-in (core/auth/sign-in.ts); each part absent until deployed. */
+    readonly signIn: {
+      readonly domainUrl?: string;
+      readonly cliClientId?: string;
+      readonly cliRedirectUri?: string;
+      readonly consoleClientId?: string;
+    };
   };
   readonly limits: {
     readonly ratePerMinute: number;
@@ -209,6 +223,12 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       clientIds: e.USER_POOL_CLIENT_IDS,
       issuer,
       jwksUrl: e.JWKS_URL ?? `${issuer}/.well-known/jwks.json`,
+      signIn: {
+        ...(e.OAUTH_DOMAIN_URL === undefined ? {} : { domainUrl: e.OAUTH_DOMAIN_URL }),
+        ...(e.CLI_CLIENT_ID === undefined ? {} : { cliClientId: e.CLI_CLIENT_ID }),
+        ...(e.CLI_REDIRECT_URI === undefined ? {} : { cliRedirectUri: e.CLI_REDIRECT_URI }),
+        ...(e.CONSOLE_CLIENT_ID === undefined ? {} : { consoleClientId: e.CONSOLE_CLIENT_ID }),
+      },
     },
     limits: {
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,

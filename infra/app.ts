@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Aws, Validations } from 'aws-cdk-lib';
 import { DEFAULT_CROSS_STACK_REFERENCES, S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { repositoryRoot } from './constructs/platform-function.ts';
@@ -74,6 +74,19 @@ function readCorsOrigins(app: App): string[] {
   return origins;
 }
 
+/** The Cognito domain prefix: context `authDomainPrefix`, default `mlp-<stage>-<account id>`. */
+function readAuthDomainPrefix(app: App, stage: string): string {
+  const raw: unknown = app.node.tryGetContext('authDomainPrefix');
+  if (raw === undefined || raw === null || raw === '') return `mlp-${stage}-${Aws.ACCOUNT_ID}`;
+  const prefix = String(raw);
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(
+      `Context "authDomainPrefix": ${JSON.stringify(raw)} must be 1-63 lowercase letters, digits or hyphens, without "aws", "amazon" or "cognito"`,
+    );
+  }
+  return prefix;
+}
+
 function readAlarmEmail(app: App): string | undefined {
   const raw: unknown = app.node.tryGetContext('alarmEmail');
   if (raw === undefined || raw === null || raw === '') return undefined;
@@ -97,6 +110,7 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     description: `ML platform (${stage}): tables, buckets and user pool`,
+    auth: { domainPrefix: readAuthDomainPrefix(app, stage) },
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     description: `ML platform (${stage}): route functions, authorizer and HTTP API`,

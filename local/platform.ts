@@ -27,6 +27,13 @@ import { startEmulators } from './emulators/emulators.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
 import { LocalIdentityProvider, type SeedUser } from './identity-provider/identity-provider.ts';
 import { type LocalSchedules, startLocalSchedules } from './schedules.ts';
+import {
+  LOCAL_CLI_CLIENT_ID,
+  LOCAL_CLI_REDIRECT_URI,
+  LOCAL_CONSOLE_CLIENT_ID,
+  localCliClient,
+  localConsoleClient,
+} from './sign-in-clients.ts';
 import { LocalStepFunctions } from './step-functions/step-functions.ts';
 
 export const repositoryRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -107,6 +114,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       clientId: LOCAL_CLIENT_ID,
       userPoolId: LOCAL_USER_POOL_ID,
       region: LOCAL_REGION,
+      oauthClients: [localCliClient, localConsoleClient()],
     });
     closers.push(() => identity.close());
     await identity.seedUsers(options.seedUsers ?? DEFAULT_SEED_USERS);
@@ -146,6 +154,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ...Object.fromEntries(tables.map(({ name, definition }) => [definition.envVar, name])),
       ...Object.fromEntries(buckets.map(({ name, definition }) => [definition.envVar, name])),
       ...identity.environment(),
+      // Browser sign-in through the local identity provider's OAuth endpoints (GET /v1/auth/config).
+      OAUTH_DOMAIN_URL: identity.url,
+      CLI_CLIENT_ID: LOCAL_CLI_CLIENT_ID,
+      CLI_REDIRECT_URI: LOCAL_CLI_REDIRECT_URI,
+      CONSOLE_CLIENT_ID: LOCAL_CONSOLE_CLIENT_ID,
       // AWS_ENDPOINT_URL_SFN and each workflow's state machine ARN (TRAINING_STATE_MACHINE_ARN).
       ...stepFunctions.environment(),
       ...options.functionEnvironment,
@@ -166,6 +179,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     closers.push(() => gateway.close());
+    identity.registerOAuthClient(localConsoleClient(gateway.url));
 
     const schedules = await startLocalSchedules({ root: repositoryRoot, schedules: scheduleList });
     closers.push(() => schedules.close());

@@ -78,7 +78,7 @@ import {
   versionParamsSchema,
   versionSchema,
 } from './schemas/models.ts';
-import { callerSchema, docsAssetParamsSchema, healthSchema } from './schemas/platform.ts';
+import { authConfigSchema, callerSchema, docsAssetParamsSchema, healthSchema } from './schemas/platform.ts';
 import {
   predictBodySchema,
   predictionSchema,
@@ -209,6 +209,24 @@ export const routes = {
     },
     // HeadBucket only: the bucket grant with no object access.
     grants: { tables: { apiKeys: 'read' }, buckets: { models: {} } },
+  }),
+  authConfig: route({
+    operationId: 'getAuthConfig',
+    method: 'GET',
+    path: '/v1/auth/config',
+    entry: 'functions/http/platform/get-auth-config.ts',
+    summary:
+      "Where to sign in: the identity provider's OAuth endpoints and the CLI and console app clients (no credential needed).",
+    tag: 'Platform',
+    access: 'public',
+    scope: 'full',
+    responses: {
+      200: {
+        description: 'Browser sign-in settings (404 when the deployment has none).',
+        schema: authConfigSchema,
+      },
+    },
+    grants: {},
   }),
   openApi: route({
     operationId: 'getOpenApiDocument',

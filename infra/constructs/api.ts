@@ -6,7 +6,7 @@
  * secret, the key that signs pagination cursors, is generated per deployment and goes to the
  * functions that page listings (routes, workflow tasks, scheduled functions), not to the authorizer.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnRoute,
@@ -28,6 +28,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CREDENTIAL_HEADER } from '#core/auth/authenticate.ts';
+import { CLI_CALLBACK_URL } from '#core/auth/sign-in.ts';
 import type { TableName } from '#definitions/storage.ts';
 import {
   authorizerEntry,
@@ -129,7 +130,17 @@ export class PlatformApi extends Construct {
         ]),
       ),
       USER_POOL_ID: auth.userPool.userPoolId,
-      USER_POOL_CLIENT_IDS: auth.userPoolClient.userPoolClientId,
+      // Lazy: a browser client added to the auth construct after this one is still accepted.
+      USER_POOL_CLIENT_IDS: Lazy.string({
+        produce: () =>
+          Fn.join(
+            ',',
+            auth.apiClients.map((client) => client.userPoolClientId),
+          ),
+      }),
+      OAUTH_DOMAIN_URL: auth.domainUrl,
+      CLI_CLIENT_ID: auth.cliClient.userPoolClientId,
+      CLI_REDIRECT_URI: CLI_CALLBACK_URL,
       RATE_LIMIT_PER_MINUTE: String(props.rateLimitPerMinute ?? 600),
       MAX_REQUEST_BODY_BYTES: String(props.maxRequestBodyBytes ?? 1024 * 1024),
       IDEMPOTENCY_TTL_SECONDS: String((props.idempotencyTtl ?? Duration.hours(1)).toSeconds()),

@@ -5,7 +5,9 @@
  * - `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`: the subset of the Cognito
  *   JSON protocol in `cognito-api.ts`, so the AWS SDK client works unchanged through
  *   `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`;
- * - `POST /local/token`: tokens for a user, without a password (local only, see below).
+ * - `POST /local/token`: tokens for a user, without a password (local only, see below);
+ * - the OAuth endpoints of a Cognito user pool domain (`oauth/endpoints.ts`): authorization code with
+ *   PKCE through a sign-in page, refresh, revocation and sign-out, for the app clients in `oauthClients`.
  * Keys, users and groups live in `dataDir` and survive restarts.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,6 +20,9 @@ import { BodyTooLargeError, parseJsonBody, readBody as readBoundedBody, sendJson
 import { runOperation } from './cognito-api.ts';
 import type { CognitoErrorType } from './errors.ts';
 import { IdentityProviderError } from './errors.ts';
+import type { OAuthClient } from './oauth/clients.ts';
+import { OAUTH_PATHS, OAuthEndpoints } from './oauth/endpoints.ts';
+import { RefreshTokens } from './oauth/refresh-tokens.ts';
 import type { SigningKey } from './state.ts';
 import { loadOrCreateSigningKey, loadUserPoolState, writeUserPoolState } from './state.ts';
 import type { IssuedTokens, TokenOptions } from './tokens.ts';
@@ -38,6 +43,8 @@ export interface LocalIdentityProviderOptions {
   readonly userPoolId: string;
   /** Default `us-east-1`. */
   readonly region?: string;
+  /** App clients that sign in through the OAuth endpoints; their ids join `USER_POOL_CLIENT_IDS`. */
+  readonly oauthClients?: readonly OAuthClient[];
   /** Where unexpected server errors are reported; default stderr. */
   readonly onError?: (error: unknown) => void;
 }
@@ -176,6 +183,8 @@ export class LocalIdentityProvider {
   readonly #pool: UserPool;
   readonly #signer: TokenSigner;
   readonly #signingKey: SigningKey;
+  readonly #oauth: OAuthEndpoints;
+  readonly #refreshTokens: RefreshTokens;
   readonly #onError: (error: unknown) => void;
   #writes: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
@@ -185,6 +194,7 @@ export class LocalIdentityProvider {
     pool: UserPool;
     signer: TokenSigner;
     signingKey: SigningKey;
+    refreshTokens: RefreshTokens;
     host: string;
     port: number;
     options: LocalIdentityProviderOptions;
@@ -193,6 +203,16 @@ export class LocalIdentityProvider {
     this.#pool = init.pool;
     this.#signer = init.signer;
     this.#signingKey = init.signingKey;
+    this.#refreshTokens = init.refreshTokens;
+    this.#oauth = new OAuthEndpoints(init.options.oauthClients ?? [], {
+      refreshTokens: init.refreshTokens,
+      canSignIn: (username) => {
+        const user = this.#pool.findUser(username);
+        return user?.enabled === true;
+      },
+      issueTokens: (username, options) => this.issueTokens(username, options),
+      readBody,
+    });
     this.#onError = init.options.onError ?? ((error) => console.error('Local identity provider:', error));
     this.url = init.signer.issuer;
     this.jwksUrl = `${this.url}/.well-known/jwks.json`;
@@ -214,6 +234,7 @@ export class LocalIdentityProvider {
     const host = options.host ?? '127.0.0.1';
     const signingKey = await loadOrCreateSigningKey(options.dataDir);
     const pool = new UserPool(options.userPoolId, await loadUserPoolState(options.dataDir));
+    const refreshTokens = await RefreshTokens.load(options.dataDir);
 
     let provider: LocalIdentityProvider | undefined;
     const server = createServer((request, response) => {
@@ -235,7 +256,16 @@ export class LocalIdentityProvider {
         startedAt: new Date().toISOString(),
       };
       await writeUserPoolState(options.dataDir, pool.snapshot());
-      provider = new LocalIdentityProvider({ server, pool, signer, signingKey, host, port, options });
+      provider = new LocalIdentityProvider({
+        server,
+        pool,
+        signer,
+        signingKey,
+        refreshTokens,
+        host,
+        port,
+        options,
+      });
       return provider;
     } catch (error) {
       await new Promise((resolve) => server.close(resolve));
@@ -255,8 +285,22 @@ export class LocalIdentityProvider {
       JWKS_URL: this.jwksUrl,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: this.url,
       USER_POOL_ID: this.userPoolId,
-      USER_POOL_CLIENT_IDS: this.clientId,
+      USER_POOL_CLIENT_IDS: [this.clientId, ...this.#oauth.clientIds].join(','),
     };
+  }
+
+  /** The URL of one of the OAuth endpoints, e.g. `endpoint('authorize')`. */
+  endpoint(name: keyof typeof OAUTH_PATHS): string {
+    return `${this.url}${OAUTH_PATHS[name]}`;
+  }
+
+  /**
+   * Adds an OAuth app client, or replaces the one with its id: the console's redirect URIs name the
+   * API's port, known only once the API listens. Its id must already be in `environment()` to be
+   * accepted by the platform, so register clients at creation and replace them here.
+   */
+  registerOAuthClient(client: OAuthClient): void {
+    this.#oauth.register(client);
   }
 
   findUser(username: string): LocalUser | undefined {
@@ -308,6 +352,7 @@ export class LocalIdentityProvider {
         this.#server.closeAllConnections();
       });
       await this.#writes;
+      await this.#refreshTokens.flushed();
     })();
     return this.#closing;
   }
@@ -323,6 +368,7 @@ export class LocalIdentityProvider {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const method = request.method ?? 'GET';
     try {
+      if (await this.#oauth.handle(path, method, request, response)) return;
       if (path === '/' && method === 'POST') return await this.#cognito(request, response);
       if (path === '/local/token' && method === 'POST') return await this.#localToken(request, response);
       if (path === '/.well-known/jwks.json' && method === 'GET') {
@@ -334,6 +380,14 @@ export class LocalIdentityProvider {
           jwks_uri: this.jwksUrl,
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
+          authorization_endpoint: this.endpoint('authorize'),
+          token_endpoint: this.endpoint('token'),
+          revocation_endpoint: this.endpoint('revoke'),
+          end_session_endpoint: this.endpoint('logout'),
+          response_types_supported: ['code'],
+          grant_types_supported: ['authorization_code', 'refresh_token'],
+          code_challenge_methods_supported: ['S256'],
+          scopes_supported: ['openid', 'email', 'profile'],
           token_endpoint_auth_methods_supported: ['none'],
           claims_supported: ['sub', 'email', 'email_verified', 'cognito:username', 'cognito:groups'],
         });

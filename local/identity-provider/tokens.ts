@@ -20,6 +20,12 @@ export interface TokenOptions {
   readonly expiresInSeconds?: number;
   /** When the token counts as issued (`iat`, `auth_time`); default now. Earlier times make expired tokens for tests. */
   readonly issuedAt?: Date;
+  /** The app client the tokens are for (`client_id`, `aud`); default the provider's own client. */
+  readonly clientId?: string;
+  /** The access token's `scope`; default Cognito's user-pool API scope. OAuth sign-ins carry theirs. */
+  readonly scope?: string;
+  /** The OpenID Connect `nonce` of the authorization request, echoed in the ID token. */
+  readonly nonce?: string;
 }
 
 export interface IssuedTokens {
@@ -85,14 +91,15 @@ export class TokenSigner {
     // One sign-in: both tokens share `origin_jti` and `event_id`, each has its own `jti`.
     const session = { origin_jti: randomUUID(), event_id: randomUUID(), auth_time: iat, iat, exp };
     const header = { alg: 'RS256', kid: this.kid } as const;
+    const clientId = options.clientId ?? this.clientId;
 
     const accessToken = await new SignJWT({
       sub: user.sub,
       ...groups,
       iss: this.issuer,
-      client_id: this.clientId,
+      client_id: clientId,
       token_use: 'access',
-      scope: COGNITO_ADMIN_SCOPE,
+      scope: options.scope ?? COGNITO_ADMIN_SCOPE,
       ...session,
       jti: randomUUID(),
       username: user.username,
@@ -107,7 +114,8 @@ export class TokenSigner {
       ...(email === undefined ? {} : { email, email_verified: user.attributes.email_verified === 'true' }),
       iss: this.issuer,
       'cognito:username': user.username,
-      aud: this.clientId,
+      aud: clientId,
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
       token_use: 'id',
       ...session,
       jti: randomUUID(),

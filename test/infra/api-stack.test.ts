@@ -25,6 +25,8 @@ interface Statement {
  */
 const publicRouteKeys = [
   'GET /v1/health',
+  // Where to sign in (endpoints and public client ids, no secret): needed before there is a credential.
+  'GET /v1/auth/config',
   'GET /v1/openapi.json',
   'GET /docs',
   'GET /docs/assets/{file}',
@@ -115,7 +117,7 @@ describe('PlatformApi routes', () => {
     );
   });
 
-  it('leaves only health, openapi.json, docs (and its console assets) and the /v2 server probes public', () => {
+  it('leaves only health, the sign-in discovery, openapi.json, docs (and its console assets) and the /v2 server probes public', () => {
     // Act
     const open = template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { AuthorizationType: 'NONE' },

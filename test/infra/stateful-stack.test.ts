@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_CALLBACK_URL } from '#core/auth/sign-in.ts';
 import { bucketDefinitions, tableDefinitions } from '#definitions/storage.ts';
 import { buildPlatformApp, type PlatformApp } from '../../infra/app.ts';
 
@@ -249,19 +250,57 @@ describe('PlatformAuth', () => {
     expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(['admin', 'user']);
   });
 
-  it('creates one public app client with SRP sign-in only (no USER_PASSWORD_AUTH) and one-hour tokens', () => {
+  it('keeps one public app client with SRP sign-in only (no USER_PASSWORD_AUTH, no OAuth) and one-hour tokens', () => {
     // Act
-    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    const clients = Object.values(
+      template.findResources('AWS::Cognito::UserPoolClient', {
+        Properties: { ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']) },
+      }),
+    );
 
     // Assess
     expect(clients).toHaveLength(1);
     expect(clients[0]?.Properties.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(clients[0]?.Properties.AllowedOAuthFlowsUserPoolClient).toBe(false);
     expect(clients[0]?.Properties).toMatchObject({
       GenerateSecret: false,
-      ExplicitAuthFlows: expect.arrayContaining(['ALLOW_USER_SRP_AUTH']),
       AccessTokenValidity: 60,
       IdTokenValidity: 60,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+    });
+  });
+
+  it('gives the pool a Cognito domain, its prefix from the context, default mlp-<stage>-<account>', () => {
+    // Prepare
+    const custom = synthesize({ authDomainPrefix: 'acme-ml' }).template;
+
+    // Act
+    const domain = Object.values(template.findResources('AWS::Cognito::UserPoolDomain'))[0];
+
+    // Assess
+    expect(domain?.Properties.Domain).toEqual({ 'Fn::Join': ['', ['mlp-test-', { Ref: 'AWS::AccountId' }]] });
+    custom.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'acme-ml' });
+    expect(() => synthesize({ authDomainPrefix: 'my-cognito' })).toThrow(/authDomainPrefix/);
+  });
+
+  it('builds the CLI app client: authorization code only, public, openid/email/profile, localhost callback', () => {
+    // Act
+    const clients = Object.values(
+      template.findResources('AWS::Cognito::UserPoolClient', {
+        Properties: { AllowedOAuthFlowsUserPoolClient: true },
+      }),
+    );
+
+    // Assess
+    expect(clients).toHaveLength(1);
+    expect(clients[0]?.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: [CLI_CALLBACK_URL],
+      SupportedIdentityProviders: ['COGNITO'],
+      EnableTokenRevocation: true,
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
     });
   });
 
@@ -296,5 +335,7 @@ describe('PlatformAuth', () => {
     // Assess
     expect(outputs.UserPoolId?.Value).toEqual({ Ref: expect.stringMatching(/^AuthUserPool/) });
     expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: expect.stringMatching(/^AuthUserPoolAppClient/) });
+    expect(outputs.CliClientId?.Value).toEqual({ Ref: expect.stringMatching(/^AuthUserPoolCliClient/) });
+    expect(JSON.stringify(outputs.UserPoolDomainUrl?.Value)).toContain('.amazoncognito.com');
   });
 });

@@ -32,3 +32,21 @@ export const callerSchema = z
 
 /** One file name of the docs console; which names exist is the handler's allow-list, not a pattern. */
 export const docsAssetParamsSchema = z.object({ file: z.string().min(1).max(64) });
+
+export const authConfigSchema = z
+  .object({
+    issuer: z.url(),
+    authorizationEndpoint: z.url(),
+    tokenEndpoint: z.url(),
+    revocationEndpoint: z.url(),
+    logoutEndpoint: z.url(),
+    scopes: z.array(z.string()),
+    cliClientId: z.string(),
+    cliRedirectUri: z.url(),
+    consoleClientId: z.string().optional(),
+  })
+  .meta({
+    id: 'AuthConfig',
+    description:
+      "Where clients sign in (OAuth 2.0 authorization code with PKCE): the user pool domain's endpoints and the app clients of the CLI and the console. A `cliRedirectUri` with port 0 admits any free loopback port.",
+  });

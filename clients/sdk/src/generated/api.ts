@@ -23,6 +23,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where to sign in: the identity provider's OAuth endpoints and the CLI and console app clients (no credential needed).
+         * @description Public: no authentication.
+         */
+        get: operations["getAuthConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1144,6 +1164,24 @@ export interface components {
                 latencyMs: number;
                 detail?: string;
             }[];
+        };
+        /** @description Where clients sign in (OAuth 2.0 authorization code with PKCE): the user pool domain's endpoints and the app clients of the CLI and the console. A `cliRedirectUri` with port 0 admits any free loopback port. */
+        AuthConfig: {
+            /** Format: uri */
+            issuer: string;
+            /** Format: uri */
+            authorizationEndpoint: string;
+            /** Format: uri */
+            tokenEndpoint: string;
+            /** Format: uri */
+            revocationEndpoint: string;
+            /** Format: uri */
+            logoutEndpoint: string;
+            scopes: string[];
+            cliClientId: string;
+            /** Format: uri */
+            cliRedirectUri: string;
+            consoleClientId?: string;
         };
         /** @description The identity the API sees for this request. */
         Caller: {
@@ -2901,6 +2939,28 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+        };
+    };
+    getAuthConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Browser sign-in settings (404 when the deployment has none). */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+            500: components["responses"]["InternalError"];
         };
     };
     getOpenApiDocument: {
