@@ -11,7 +11,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
-  CfnUserPoolClient,
+  type CfnUserPoolClient,
   CfnUserPoolGroup,
   FeaturePlan,
   LambdaVersion,
