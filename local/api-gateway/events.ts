@@ -72,6 +72,34 @@ export function newRequestId(): string {
   return randomUUID();
 }
 
+/**
+ * What the authorizer's event and the handler's share, worked out once per request: the joined
+ * headers, the query parameters and the request context. The two events hold the same objects; the
+ * authorizer has finished with its event before the handler gets its own.
+ */
+export interface RequestParts {
+  readonly request: IncomingRequest;
+  readonly route: MatchedRoute;
+  readonly headers: Record<string, string>;
+  readonly query: Record<string, string> | undefined;
+  readonly context: ReturnType<typeof requestContext>;
+}
+
+export function requestParts(
+  request: IncomingRequest,
+  route: MatchedRoute,
+  requestId: string,
+  now = new Date(),
+): RequestParts {
+  return {
+    request,
+    route,
+    headers: joinHeaders(request.headers),
+    query: queryParameters(request.rawQueryString),
+    context: requestContext(request, route.routeKey, requestId, now),
+  };
+}
+
 export function proxyEvent(
   request: IncomingRequest,
   route: MatchedRoute,
@@ -79,7 +107,15 @@ export function proxyEvent(
   authorizerContext: Record<string, unknown> | undefined,
   now = new Date(),
 ): APIGatewayProxyEventV2 {
-  const contentType = String(request.headers['content-type'] ?? '');
+  return proxyEventOf(requestParts(request, route, requestId, now), authorizerContext);
+}
+
+export function proxyEventOf(
+  parts: RequestParts,
+  authorizerContext: Record<string, unknown> | undefined,
+): APIGatewayProxyEventV2 {
+  const { request, route } = parts;
+  const contentType = request.headers['content-type'] ?? '';
   const isText = request.body.length === 0 || TEXT_TYPES.test(contentType);
   const cookies = request.headers.cookie
     ?.split(';')
@@ -91,13 +127,13 @@ export function proxyEvent(
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,
     ...(cookies && cookies.length > 0 ? { cookies } : {}),
-    headers: joinHeaders(request.headers),
-    queryStringParameters: queryParameters(request.rawQueryString),
+    headers: parts.headers,
+    queryStringParameters: parts.query,
     pathParameters: Object.keys(route.pathParameters).length > 0 ? route.pathParameters : undefined,
-    requestContext: {
-      ...requestContext(request, route.routeKey, requestId, now),
-      ...(authorizerContext === undefined ? {} : { authorizer: { lambda: authorizerContext } }),
-    },
+    requestContext:
+      authorizerContext === undefined
+        ? parts.context
+        : { ...parts.context, authorizer: { lambda: authorizerContext } },
     body: request.body.length === 0 ? undefined : request.body.toString(isText ? 'utf8' : 'base64'),
     isBase64Encoded: !isText,
   };
@@ -111,6 +147,14 @@ export function authorizerEvent(
   identitySource: readonly string[] = [],
   now = new Date(),
 ): APIGatewayRequestAuthorizerEventV2 {
+  return authorizerEventOf(requestParts(request, route, requestId, now), identitySource);
+}
+
+export function authorizerEventOf(
+  parts: RequestParts,
+  identitySource: readonly string[] = [],
+): APIGatewayRequestAuthorizerEventV2 {
+  const { request, route } = parts;
   return {
     version: '2.0',
     type: 'REQUEST',
@@ -119,11 +163,11 @@ export function authorizerEvent(
     routeKey: route.routeKey,
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,
-    headers: joinHeaders(request.headers),
-    queryStringParameters: queryParameters(request.rawQueryString) ?? {},
+    headers: parts.headers,
+    queryStringParameters: parts.query ?? {},
     pathParameters: route.pathParameters,
     stageVariables: {},
-    requestContext: requestContext(request, route.routeKey, requestId, now),
+    requestContext: parts.context,
   } as unknown as APIGatewayRequestAuthorizerEventV2;
 }
 

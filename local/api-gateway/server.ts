@@ -10,13 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { RouteDefinition } from '#http/routes.ts';
 import {
-  authorizerEvent,
+  authorizerEventOf,
   type GatewayResponse,
   gatewayError,
   gatewayResponse,
   type IncomingRequest,
   newRequestId,
-  proxyEvent,
+  proxyEventOf,
+  requestParts,
 } from './events.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { type CompiledRoute, compileRoutes, matchRoute } from './router.ts';
@@ -111,15 +112,29 @@ export class LocalApiGateway {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The request body, or 'too-large' past the payload quota (the request is then destroyed, as the
+ * stream's async iterator did when left early). Stream events rather than `for await`: the async
+ * iterator cost about 20 µs a request under load, a tenth of a 1-row prediction's whole trip.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.destroy();
+      resolve('too-large');
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 function corsHeaders(cors: CorsOptions | undefined, origin: string | undefined): Record<string, string> {
@@ -174,6 +189,7 @@ async function handle(
   };
   const requestId = newRequestId();
   const route = { routeKey: match.compiled.routeKey, pathParameters: match.pathParameters };
+  const parts = requestParts(incoming, route, requestId);
 
   let authorizerContext: Record<string, unknown> | undefined;
   if (match.compiled.route.access !== 'public') {
@@ -185,10 +201,8 @@ async function handle(
     if (missing) return withHeaders(gatewayError(401, 'Unauthorized'), cors);
     const authorizer = await load(options.authorizerEntry);
     const decision = (await authorizer(
-      authorizerEvent(
-        incoming,
-        route,
-        requestId,
+      authorizerEventOf(
+        parts,
         options.identitySourceHeaders.map((name) => String(req.headers[name])),
       ),
       lambdaContext('authorizer', requestId),
@@ -199,7 +213,7 @@ async function handle(
 
   const handler = await load(match.compiled.route.entry);
   const result = await handler(
-    proxyEvent(incoming, route, requestId, authorizerContext),
+    proxyEventOf(parts, authorizerContext),
     lambdaContext(match.compiled.route.operationId, requestId),
   );
   const response = gatewayResponse(result);
