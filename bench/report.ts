@@ -83,7 +83,7 @@ export const VARIANT_LABELS: Readonly<Record<string, string>> = {
 const us = (value: number | undefined) => formatNumber(value ?? Number.NaN, 1);
 const ms = (value: number | undefined, digits = 2) => formatNumber(value ?? Number.NaN, digits);
 
-function inProcessTables(results: readonly InProcessResult[]): string {
+export function inProcessTables(results: readonly InProcessResult[]): string {
   const latency = table(
     ['path', 'rows', 'p50 µs', 'p99 µs'],
     results.flatMap((result) =>

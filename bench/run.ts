@@ -4,7 +4,8 @@
  * through the API → in-process latency of raw onnxruntime, OnnxModel and the predict handler (1 and
  * 100 rows) → the local HTTP API and a bare node:http server under the same load → cold starts in
  * fresh processes → print the tables and write bench-results/inference.json. Targets are reported
- * as PASS/MISS; a miss never fails the run.
+ * as PASS/MISS; a miss never fails the run. `--in-process` stops after the in-process latencies:
+ * it prints their table and writes nothing (a quick check while working on the handler).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { createRawSession, loadBenchModel, MODEL_FILE, runRaw, toFloat32 } from 
 import {
   type BenchReport,
   type InProcessResult,
+  inProcessTables,
   type LoadSeries,
   machineInfo,
   printReport,
@@ -69,6 +71,12 @@ const model = loadBenchModel();
 const dataDir = await mkdtemp(join(tmpdir(), 'mlp-bench-'));
 let platform: LocalPlatform | undefined;
 const cleanups: (() => Promise<void>)[] = [];
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  await platform?.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
 
 try {
   log('starting the local platform');
@@ -203,6 +211,11 @@ try {
     });
   }
   tap.uninstall();
+  if (process.argv.includes('--in-process')) {
+    process.stdout.write(`${inProcessTables(inProcess)}\n`);
+    await cleanUp();
+    process.exit(0);
+  }
 
   // HTTP load: the local API (authorizer + handler, as `npm start` runs them) vs the bare server.
   const bareSession = await createRawSession(model);
@@ -331,7 +344,5 @@ try {
   await writeReport(RESULT_FILE, report);
   process.stdout.write(`${printReport(report)}\nWrote ${RESULT_FILE}.\n`);
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -3,6 +3,9 @@
  * otherwise pays two consistent DynamoDB reads (model, version) before the model even runs; with
  * the cache, a change to an alias, a visibility or an approval reaches every container within
  * `ttlMs` (5 s by default), which is what a deployment pointer needs, not per-request freshness.
+ * Past half its TTL an entry still answers while a read in the background renews it, so under
+ * steady traffic no request waits for DynamoDB; only an entry past its TTL (a quiet model) is read
+ * on the request path. What a request is answered with is never older than `ttlMs`.
  */
 import type { Page, PageRequest } from '#core/pagination.ts';
 import type { ModelRecord, VersionRecord } from '#core/registry/model-records.ts';
@@ -10,15 +13,46 @@ import type { ModelRepository, VersionRepository } from '#core/registry/ports.ts
 
 type Reader<T> = (key: string) => Promise<T>;
 
+interface CacheEntry<T> {
+  value: Promise<T>;
+  expires: number;
+  refreshing: boolean;
+}
+
 function ttlCache<T>(read: Reader<T>, ttlMs: number, maxEntries: number, now: () => number): Reader<T> {
-  const entries = new Map<string, { value: Promise<T>; expires: number }>();
+  const entries = new Map<string, CacheEntry<T>>();
+  const renew = (key: string, entry: CacheEntry<T>) => {
+    entry.refreshing = true;
+    const started = now();
+    read(key).then(
+      (value) => {
+        // Unless the entry was replaced or dropped meanwhile.
+        if (entries.get(key) === entry) {
+          entry.value = Promise.resolve(value);
+          entry.expires = started + ttlMs;
+        }
+        entry.refreshing = false;
+      },
+      () => {
+        // The current value serves until it expires; a later request tries again.
+        entry.refreshing = false;
+      },
+    );
+  };
   return (key) => {
     const hit = entries.get(key);
-    if (hit !== undefined && hit.expires > now()) return hit.value;
+    const at = now();
+    if (hit !== undefined && hit.expires > at) {
+      if (!hit.refreshing && hit.expires - at < ttlMs / 2) renew(key, hit);
+      return hit.value;
+    }
     const value = read(key);
-    entries.set(key, { value, expires: now() + ttlMs });
+    const entry: CacheEntry<T> = { value, expires: at + ttlMs, refreshing: false };
+    entries.set(key, entry);
     // A failed read is not remembered.
-    value.catch(() => entries.delete(key));
+    value.catch(() => {
+      if (entries.get(key) === entry) entries.delete(key);
+    });
     if (entries.size > maxEntries) {
       const oldest = entries.keys().next().value;
       if (oldest !== undefined) entries.delete(oldest);

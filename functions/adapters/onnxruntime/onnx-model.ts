@@ -6,7 +6,7 @@
 
 import * as ort from 'onnxruntime-node';
 import { UnprocessableError, ValidationError } from '#core/errors.ts';
-import { feedsFromInstances } from '#core/inference/instances.ts';
+import { feedsFromPlan, type InstancesPlan, planInstances } from '#core/inference/instances.ts';
 import {
   type ModelSignature,
   type OnnxModelInfo,
@@ -87,6 +87,8 @@ export class OnnxModel {
   readonly sizeBytes: number;
   readonly #session: ort.InferenceSession;
   readonly #fetches: readonly string[];
+  /** How request rows map onto the inputs, resolved once per loaded version. */
+  readonly #instancesPlan: InstancesPlan;
   #disposed = false;
 
   private constructor(
@@ -103,6 +105,11 @@ export class OnnxModel {
     this.sizeBytes = sizeBytes;
     this.#session = session;
     this.#fetches = serving.outputs.map((output) => output.name);
+    this.#instancesPlan = planInstances(
+      serving.inputs,
+      serving.ignoredInputs ?? [],
+      serving.inputsAcceptingMissing,
+    );
   }
 
   /**
@@ -152,12 +159,7 @@ export class OnnxModel {
    * row can be blamed for.
    */
   async predict(instances: unknown): Promise<PredictionResult> {
-    const feeds = feedsFromInstances(
-      instances,
-      this.serving.inputs,
-      this.serving.ignoredInputs ?? [],
-      this.serving.inputsAcceptingMissing,
-    );
+    const feeds = feedsFromPlan(instances, this.#instancesPlan);
     const outputs = await this.runTensors(feeds);
     const rows = Array.isArray(instances) ? instances.length : 0;
     return decodePredictions(outputs, this.serving, { rows, field: 'instances' });

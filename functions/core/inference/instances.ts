@@ -234,6 +234,8 @@ interface InputLayout {
   readonly unbatched: boolean;
   /** The graph handles missing values of this input: null is fed as NaN (floats) or '' (strings). */
   readonly acceptsMissing: boolean;
+  /** A row holds exactly one value ([N], [N, 1], [N, 1, 1]…), so a scalar fits. */
+  readonly scalar: boolean;
 }
 
 function layoutOf(input: ValueInfo, inputsAcceptingMissing: readonly string[]): InputLayout {
@@ -262,13 +264,48 @@ function layoutOf(input: ValueInfo, inputsAcceptingMissing: readonly string[]): 
     );
   }
   const shape = input.shape;
+  const rowShape = shape === null ? null : shape.slice(1);
   return {
     info: input,
     type: input.type,
-    rowShape: shape === null ? null : shape.slice(1),
+    rowShape,
     unbatched: shape !== null && shape.length === 0,
     acceptsMissing: inputsAcceptingMissing.includes(input.name),
+    scalar: rowShape?.every((dim) => dim === 1) ?? false,
   };
+}
+
+/**
+ * How one model version reads request rows, worked out once when the model loads rather than on
+ * every request: each input's layout, in signature order, and the names rows are matched against.
+ */
+export interface InstancesPlan {
+  readonly inputs: readonly ValueInfo[];
+  readonly ignored: readonly string[];
+  readonly inputsAcceptingMissing: readonly string[];
+  /** Undefined when an input cannot be fed: each request then gets that input's refusal. */
+  readonly layouts: readonly InputLayout[] | undefined;
+  readonly names: readonly string[];
+}
+
+/**
+ * @example
+ * const plan = planInstances(serving.inputs, serving.ignoredInputs, serving.inputsAcceptingMissing);
+ * feedsFromPlan([[5.1, 3.5, 1.4, 0.2]], plan);
+ */
+export function planInstances(
+  inputs: readonly ValueInfo[],
+  ignored: readonly string[] = [],
+  inputsAcceptingMissing: readonly string[] = [],
+): InstancesPlan {
+  let layouts: InputLayout[] | undefined;
+  try {
+    layouts = inputs.map((input) => layoutOf(input, inputsAcceptingMissing));
+  } catch {
+    // Refused per request, after the checks of the rows themselves, as it always was.
+    layouts = undefined;
+  }
+  return { inputs, ignored, inputsAcceptingMissing, layouts, names: inputs.map((input) => input.name) };
 }
 
 /**
@@ -293,6 +330,12 @@ export function feedsFromInstances(
   ignored: readonly string[] = [],
   inputsAcceptingMissing: readonly string[] = [],
 ): TensorMap {
+  return feedsFromPlan(instances, planInstances(inputs, ignored, inputsAcceptingMissing));
+}
+
+/** {@link feedsFromInstances} with the model's plan made beforehand (see {@link planInstances}). */
+export function feedsFromPlan(instances: unknown, plan: InstancesPlan): TensorMap {
+  const { inputs, ignored } = plan;
   if (!Array.isArray(instances)) {
     throw new UnprocessableError('instances must be an array of rows.', { field: 'instances' });
   }
@@ -306,7 +349,7 @@ export function feedsFromInstances(
     );
   }
   if (inputs.length === 0) throw new UnprocessableError('The model has no inputs to feed.');
-  const layouts = inputs.map((input) => layoutOf(input, inputsAcceptingMissing));
+  const layouts = plan.layouts ?? inputs.map((input) => layoutOf(input, plan.inputsAcceptingMissing));
   const rows = instances.length;
 
   for (const layout of layouts) {
@@ -328,7 +371,7 @@ export function feedsFromInstances(
   // Per input, the value each row gives for it.
   const values: unknown[][] = layouts.map(() => new Array<unknown>(rows));
   for (let r = 0; r < rows; r += 1) {
-    splitInstance(instances[r], r + 1, layouts, values, ignored);
+    splitInstance(instances[r], r + 1, layouts, plan.names, values, ignored);
   }
 
   const feeds: TensorMap = {};
@@ -340,7 +383,7 @@ export function feedsFromInstances(
 
 /** A scalar fits where a row holds exactly one value ([N], [N, 1], [N, 1, 1]…). */
 function takesScalar(layout: InputLayout): boolean {
-  return layout.rowShape?.every((dim) => dim === 1) ?? false;
+  return layout.scalar;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -351,10 +394,10 @@ function splitInstance(
   instance: unknown,
   row: number,
   layouts: readonly InputLayout[],
+  names: readonly string[],
   values: unknown[][],
   ignored: readonly string[],
 ): void {
-  const names = layouts.map((layout) => layout.info.name);
   if (layouts.length === 1) {
     const layout = layouts[0] as InputLayout;
     const name = layout.info.name;

@@ -4,6 +4,7 @@ import { predictionSinks } from '../../adapters/monitoring-dependencies.ts';
 import { httpHandler } from '../lib/http-handler.ts';
 import { routes } from '../routes.ts';
 import { predictDeps, routingKeyOf } from './inference-deps.ts';
+import { acceptPredictBody } from './predict-body.ts';
 
 export const handler = httpHandler(
   routes.predict,
@@ -24,4 +25,5 @@ export const handler = httpHandler(
     );
     return { status: 200, body: result, headers: { 'x-model-version': String(result.version) } };
   },
+  { bodyFastPath: acceptPredictBody },
 );

@@ -54,8 +54,51 @@ export function contextForPrincipal(principal: Principal): AuthorizerContext {
   };
 }
 
+/**
+ * The caller of an authenticated context without zod, as the schema would return it; undefined for
+ * anything else (a refusal, an odd value), which the schema then decides. Every API call passes
+ * here, so the common case is kept cheap.
+ */
+function authenticatedPrincipal(lambdaContext: unknown): Principal | undefined {
+  if (typeof lambdaContext !== 'object' || lambdaContext === null) return undefined;
+  const { outcome, userId, username, role, via, keyId, scope, rateLimitPerMinute } = lambdaContext as Record<
+    string,
+    unknown
+  >;
+  if (
+    outcome !== 'authenticated' ||
+    typeof userId !== 'string' ||
+    userId.length === 0 ||
+    typeof username !== 'string' ||
+    username.length === 0 ||
+    !ROLES.includes(role as Principal['role']) ||
+    (via !== 'token' && via !== 'apiKey') ||
+    (keyId !== undefined && typeof keyId !== 'string') ||
+    !API_KEY_SCOPES.includes(scope as Principal['scope']) ||
+    (rateLimitPerMinute !== undefined &&
+      !(
+        typeof rateLimitPerMinute === 'number' &&
+        Number.isSafeInteger(rateLimitPerMinute) &&
+        rateLimitPerMinute > 0
+      ))
+  ) {
+    return undefined;
+  }
+  return {
+    userId,
+    username,
+    role: role as Principal['role'],
+    via,
+    ...(keyId === undefined ? {} : { keyId }),
+    scope: scope as Principal['scope'],
+    ...(rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute }),
+  };
+}
+
 /** Reads the caller from the request context; throws the 401/403 the authorizer decided on. */
 export function principalFromContext(lambdaContext: unknown): Principal {
+  const principal = authenticatedPrincipal(lambdaContext);
+  if (principal !== undefined) return principal;
   const parsed = authorizerContextSchema.safeParse(lambdaContext);
   if (!parsed.success) {
     // Only a misconfigured route (no authorizer attached) gets here.

@@ -24,7 +24,7 @@ import { logger, metrics, tracer } from '#observability';
 import { idempotencyStore, rateCounter } from '../../adapters/dependencies.ts';
 import type { RouteDefinition } from '../routes.ts';
 import { principalFromContext } from './authorizer-context.ts';
-import { bodyBytes, type ParsedInput, parseRequestInput } from './request-input.ts';
+import { type BodyFastPath, bodyBytes, type ParsedInput, parseRequestInput } from './request-input.ts';
 
 type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
 type RequestPart<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> = R['request'] extends {
@@ -151,9 +151,14 @@ const rateLimit = (route: RouteDefinition): Middleware => {
   };
 };
 
-const parseInput = (route: RouteDefinition): Middleware => ({
+const parseInput = (route: RouteDefinition, bodyFastPath: BodyFastPath | undefined): Middleware => ({
   before: (request) => {
-    request.context.input = parseRequestInput(route, request.event, config().limits.maxRequestBodyBytes);
+    request.context.input = parseRequestInput(
+      route,
+      request.event,
+      config().limits.maxRequestBodyBytes,
+      bodyFastPath,
+    );
   },
 });
 
@@ -170,9 +175,15 @@ function toResponse(result: HttpResult): StoredResponse {
   };
 }
 
+export interface HttpHandlerOptions {
+  /** A specialised check of the JSON body that the route's zod schema backs (see BodyFastPath). */
+  readonly bodyFastPath?: BodyFastPath;
+}
+
 export function httpHandler<const R extends RouteDefinition>(
   route: R,
   useCase: (request: HttpRequest<R>) => Promise<HttpResult>,
+  options: HttpHandlerOptions = {},
 ) {
   const run = async (event: APIGatewayProxyEventV2, context: PlatformContext): Promise<Result> => {
     const input = context.input ?? { params: undefined, query: undefined, body: undefined };
@@ -215,7 +226,7 @@ export function httpHandler<const R extends RouteDefinition>(
       .use(problemResponses(route))
       .use(authenticate(route))
       .use(rateLimit(route))
-      .use(parseInput(route))
+      .use(parseInput(route, options.bodyFastPath))
       .handler(run)
   );
 }

@@ -86,3 +86,80 @@ function keyText(text: string, start: number, end: number): string {
   }
   return key.length > MAX_KEY_LENGTH ? `${key.slice(0, MAX_KEY_LENGTH)}…` : key;
 }
+
+/**
+ * Past this many opening brackets the scan runs before the parse: parsing first would let a body of
+ * millions of nested arrays cost seconds and hundreds of MB before it is refused.
+ */
+const PARSE_FIRST_MAX_BRACKETS = 100_000;
+
+/** Opening brackets in a text, strings included: an upper bound on its containers. */
+function openingBrackets(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('['); at >= 0; at = text.indexOf('[', at + 1)) count += 1;
+  for (let at = text.indexOf('{'); at >= 0; at = text.indexOf('{', at + 1)) count += 1;
+  return count;
+}
+
+/**
+ * True when the parsed value has exactly `containers` arrays and objects and none deeper than
+ * `maxDepth`; iterative, and it stops at the first container too deep.
+ */
+function parsedWithin(value: unknown, maxDepth: number, containers: number): boolean {
+  if (typeof value !== 'object' || value === null) return containers === 0;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  let seen = 0;
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > maxDepth) return false;
+    seen += 1;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return seen === containers;
+}
+
+/**
+ * JSON.parse, refusing texts nested deeper than `maxDepth` exactly as {@link tooDeepPath} decides
+ * (a syntax error in a text too deep is reported as too deep, as when the scan ran first). V8's
+ * JSON.parse does not recurse, so the text is parsed first and the character scan, several times
+ * the cost of the parse, runs only when the parsed value cannot settle it: when the text has more
+ * opening brackets than the value has containers (brackets inside strings, or containers dropped
+ * by a duplicate key) or the value is too deep. Otherwise the value's nesting is the text's. A text
+ * with very many brackets is scanned first, as before.
+ *
+ * @throws SyntaxError from JSON.parse for a text within the depth that is not JSON.
+ * @example
+ * parseJsonWithinDepth('{"instances": [[1, 2]]}', 32); // { value: { instances: [[1, 2]] } }
+ * parseJsonWithinDepth('[[[]]]', 2); // { tooDeep: [0, 0] }
+ */
+export function parseJsonWithinDepth(
+  text: string,
+  maxDepth: number,
+): { value: unknown; tooDeep?: undefined } | { tooDeep: (string | number)[] } {
+  const brackets = openingBrackets(text);
+  if (brackets > PARSE_FIRST_MAX_BRACKETS) {
+    const tooDeep = tooDeepPath(text, maxDepth);
+    return tooDeep === undefined ? { value: JSON.parse(text) } : { tooDeep };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const tooDeep = brackets > maxDepth ? tooDeepPath(text, maxDepth) : undefined;
+    if (tooDeep !== undefined) return { tooDeep };
+    throw error;
+  }
+  if (brackets > maxDepth && !parsedWithin(value, maxDepth, brackets)) {
+    const tooDeep = tooDeepPath(text, maxDepth);
+    if (tooDeep !== undefined) return { tooDeep };
+  }
+  return { value };
+}

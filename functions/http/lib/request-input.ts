@@ -8,7 +8,7 @@ import type * as z from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#core/errors.ts';
 import { isSizeIssue, MAX_BODY_DEPTH } from '#core/field-limits.ts';
 import type { RouteDefinition } from '../routes.ts';
-import { tooDeepPath } from './json-depth.ts';
+import { parseJsonWithinDepth } from './json-depth.ts';
 
 export function bodyBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
   if (event.body === undefined || event.body === null) return undefined;
@@ -78,15 +78,9 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown
       `Send the body as application/json (got "${contentType || 'none'}").`,
     );
   }
-  const tooDeep = tooDeepPath(text, MAX_BODY_DEPTH);
-  if (tooDeep !== undefined) {
-    const field = fieldOf('body', tooDeep);
-    throw new ValidationError(`The body is nested more than ${MAX_BODY_DEPTH} levels deep (at ${field}).`, [
-      { field, message: `nested more than ${MAX_BODY_DEPTH} levels deep` },
-    ]);
-  }
+  let parsed: ReturnType<typeof parseJsonWithinDepth>;
   try {
-    return JSON.parse(text);
+    parsed = parseJsonWithinDepth(text, MAX_BODY_DEPTH);
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unparsable';
     throw new ValidationError(
@@ -97,6 +91,13 @@ function parseJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown
       },
     );
   }
+  if (parsed.tooDeep !== undefined) {
+    const field = fieldOf('body', parsed.tooDeep);
+    throw new ValidationError(`The body is nested more than ${MAX_BODY_DEPTH} levels deep (at ${field}).`, [
+      { field, message: `nested more than ${MAX_BODY_DEPTH} levels deep` },
+    ]);
+  }
+  return parsed.value;
 }
 
 export interface ParsedInput {
@@ -114,10 +115,18 @@ function isRawContentType(accepted: readonly string[] | undefined, header: strin
   return mediaType !== undefined && accepted?.includes(mediaType) === true;
 }
 
+/**
+ * A route's own check of a parsed JSON body, run before its zod schema: it returns what the schema
+ * would return for a body it can vouch for, or undefined to leave the body to the schema (which
+ * then accepts or words the refusal). It must never accept a body the schema refuses.
+ */
+export type BodyFastPath = (body: unknown) => unknown;
+
 export function parseRequestInput(
   route: RouteDefinition,
   event: APIGatewayProxyEventV2,
   maxBodyBytes: number,
+  bodyFastPath?: BodyFastPath,
 ): ParsedInput {
   const request = route.request;
   const params = validate('path', request?.params, event.pathParameters ?? {});
@@ -138,6 +147,7 @@ export function parseRequestInput(
     checkSize(bytes.byteLength, limit);
     return { params, query, body: undefined, binary: bytes };
   }
-  const body = validate('body', request.body, parseJsonBody(event, limit));
+  const json = parseJsonBody(event, limit);
+  const body = bodyFastPath?.(json) ?? validate('body', request.body, json);
   return { params, query, body };
 }

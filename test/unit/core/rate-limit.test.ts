@@ -60,8 +60,39 @@ describe('RateBudget', () => {
     const budget = new RateBudget(counter);
     const now = at('2026-11-25T12:00:10Z');
     expect(await admitted(budget, user, 600, 600, now)).toBe(600);
-    expect(counter.calls).toBe(600 / leaseSize(600));
+    // One write per slice, and the renewal ahead that found the budget spent.
+    expect(counter.calls).toBe(600 / leaseSize(600) + 1);
     expect(await admitted(budget, user, 600, 5, now)).toBe(0);
+  });
+
+  it('renews a lease in the background, so requests do not wait for the counter after the first', async () => {
+    // Prepare: a counter whose writes wait until released
+    const counter = new SharedCounter();
+    const pending: (() => void)[] = [];
+    const slow: RateCounter = {
+      increment: async (...args) => {
+        if (counter.calls > 0) await new Promise<void>((resolve) => pending.push(resolve));
+        return counter.increment(...args);
+      },
+    };
+    const budget = new RateBudget(slow);
+    const now = at('2026-11-25T12:00:10Z');
+    const size = leaseSize(600);
+    await budget.consume(user, 600, now);
+
+    // Act: spend the first lease while the renewal waits on the counter
+    let settled = 0;
+    for (let i = 1; i < size; i += 1) await budget.consume(user, 600, now).then(() => (settled += 1));
+    const renewals = pending.length;
+    for (const resolve of pending) resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = await budget.consume(user, 600, now);
+
+    // Assess: every request of the first lease settled without the counter; one renewal, granted
+    expect(settled).toBe(size - 1);
+    expect(renewals).toBe(1);
+    expect(counter.calls).toBe(2);
+    expect(next.leased).toBe(size - 1);
   });
 
   it('never admits more than the budget across containers sharing the counter', async () => {
