@@ -77,6 +77,13 @@ export const environmentSchema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /**
+   * Intra-op threads a prediction may use for a large batch; default: the function's vCPUs (from
+   * its memory on Lambda, every core locally). See core/inference/inference-threads.ts.
+   */
+  INFERENCE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Set by Lambda: the function's memory, which decides its vCPUs. */
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.coerce.number().int().positive().optional(),
   /** How long a prediction container may serve from its cached model/version/alias records (ms). */
   SERVING_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
   /** Bytes of model files one owner may keep across all their versions. */
@@ -124,6 +131,8 @@ export type Environment = z.infer<typeof environmentSchema>;
 export interface PlatformConfig {
   readonly region: string;
   readonly serviceVersion: string;
+  /** The Lambda function's memory (MB); undefined outside Lambda. */
+  readonly functionMemoryMb?: number;
   readonly stage: string;
   readonly tables: {
     readonly apiKeys: string;
@@ -159,6 +168,8 @@ export interface PlatformConfig {
     readonly maxModelBytes: number;
     readonly modelCacheBytes: number;
     readonly servingCacheTtlMs: number;
+    /** Unset: sized to the function's vCPUs. */
+    readonly inferenceThreads?: number;
     readonly modelStorageQuotaBytes: number;
     readonly maxActiveJobsPerUser: number;
     readonly orphanArtifactMinAgeSeconds: number;
@@ -203,6 +214,9 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
   return {
     region: e.AWS_REGION,
     serviceVersion: e.SERVICE_VERSION,
+    ...(e.AWS_LAMBDA_FUNCTION_MEMORY_SIZE === undefined
+      ? {}
+      : { functionMemoryMb: e.AWS_LAMBDA_FUNCTION_MEMORY_SIZE }),
     stage: e.STAGE,
     tables: {
       apiKeys: e.API_KEYS_TABLE,
@@ -237,6 +251,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       maxModelBytes: e.MAX_MODEL_BYTES,
       modelCacheBytes: e.MODEL_CACHE_BYTES,
       servingCacheTtlMs: e.SERVING_CACHE_TTL_MS,
+      ...(e.INFERENCE_THREADS === undefined ? {} : { inferenceThreads: e.INFERENCE_THREADS }),
       modelStorageQuotaBytes: e.MODEL_STORAGE_QUOTA_BYTES,
       maxActiveJobsPerUser: e.MAX_ACTIVE_JOBS_PER_USER,
       orphanArtifactMinAgeSeconds: e.ORPHAN_ARTIFACT_MIN_AGE_SECONDS,

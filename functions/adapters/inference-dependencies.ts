@@ -4,9 +4,11 @@
  * file is immutable), bounded by MODEL_CACHE_BYTES; each file is fetched from S3 once per container,
  * at the object version the record pins, and checked against the record's SHA-256 before it loads.
  */
+import { availableParallelism } from 'node:os';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { config } from '#config';
 import { NotFoundError } from '#core/errors.ts';
+import { inferenceThreads } from '#core/inference/inference-threads.ts';
 import { tensorsFromV2Inputs, v2RequestRows } from '#core/inference/instances.ts';
 import { encodeV2Outputs } from '#core/inference/outputs.ts';
 import type { ModelRunner } from '#core/inference/predict.ts';
@@ -36,8 +38,16 @@ const reportIntegrityFailure: IntegrityFailureReporter = (artifact, actualSha256
   metrics.singleMetric().addMetric(MODEL_INTEGRITY_METRIC, MetricUnit.Count, 1);
 };
 
+/** Threads for large batches: the function's vCPUs (its memory on Lambda), or INFERENCE_THREADS. */
+export const batchThreads = inferenceThreads({
+  cores: availableParallelism(),
+  ...(config().functionMemoryMb === undefined ? {} : { memoryMb: config().functionMemoryMb }),
+  ...(config().limits.inferenceThreads === undefined ? {} : { override: config().limits.inferenceThreads }),
+});
+
 export const modelCache = new ModelCache<OnnxModel, ServedArtifact>({
   maxBytes: config().limits.modelCacheBytes,
+  modelOptions: { batchThreads },
   keyOf: (artifact) => artifact.artifactKey,
   loader: async (artifact) => {
     const bytes = await modelsStore.get(artifact.artifactKey, artifact.artifactVersionId);

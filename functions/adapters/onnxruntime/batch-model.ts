@@ -1,6 +1,5 @@
 /** A loaded model as the batch chunk runner uses it: the same predict and input checks as the endpoint. */
 import type { BatchModel } from '#core/batch/chunk-runner.ts';
-import { feedsFromInstances } from '#core/inference/instances.ts';
 import type { OnnxModel } from './onnx-model.ts';
 
 export function batchModelOf(model: OnnxModel): BatchModel {
@@ -9,12 +8,7 @@ export function batchModelOf(model: OnnxModel): BatchModel {
     ...(model.serving.classLabels === null ? {} : { classLabels: model.serving.classLabels }),
     predict: (instances) => model.predict(instances),
     check: (instance) => {
-      feedsFromInstances(
-        [instance],
-        model.serving.inputs,
-        model.serving.ignoredInputs ?? [],
-        model.serving.inputsAcceptingMissing,
-      );
+      model.feedsFor([instance]);
     },
   };
 }

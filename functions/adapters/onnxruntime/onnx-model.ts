@@ -30,6 +30,16 @@ export interface OnnxModelOptions {
    * more instances, and small tabular models do not gain from a thread pool.
    */
   readonly intraOpNumThreads?: number;
+  /**
+   * Threads for a batch of at least `batchRowsFrom` rows (sized to the function's vCPUs, see
+   * core/inference/inference-threads.ts). Above 1, such batches run on a second session with that
+   * many intra-op threads, which onnxruntime splits the rows between (tree ensembles gain the
+   * most); smaller requests keep the single-threaded session, where a thread pool only costs.
+   * Default 1: one session.
+   */
+  readonly batchThreads?: number;
+  /** Rows from which a request counts as a large batch. Default 256. */
+  readonly batchRowsFrom?: number;
   /** Default 'all'. */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** onnxruntime's own log level (0 verbose … 4 fatal). Default 3: errors only. */
@@ -37,6 +47,7 @@ export interface OnnxModelOptions {
 }
 
 const MAX_REASON_LENGTH = 400;
+const DEFAULT_BATCH_ROWS_FROM = 256;
 /** onnxruntime's refusal of an opset beyond the ones it knows. */
 const UNRELEASED_OPSET = /Opset (\d+) is under development/;
 
@@ -54,6 +65,12 @@ export function trimRuntimeMessage(error: unknown): string {
   return cleaned.length > MAX_REASON_LENGTH
     ? `${cleaned.slice(0, MAX_REASON_LENGTH)}…`
     : cleaned || 'unknown error';
+}
+
+/** The batch size of a request's feeds: the first dimension of its first tensor (1 for a scalar). */
+function rowsOf(feeds: TensorMap): number {
+  for (const name in feeds) return feeds[name]?.dims[0] ?? 1;
+  return 1;
 }
 
 function toOrtTensor(tensor: TensorData): ort.Tensor {
@@ -86,6 +103,14 @@ export class OnnxModel {
   /** The uploaded model's size in bytes (what a cache counts). */
   readonly sizeBytes: number;
   readonly #session: ort.InferenceSession;
+  /** The threaded session for large batches, once asked for; undefined while none is. */
+  #batchSession: Promise<ort.InferenceSession | undefined> | undefined;
+  /** Ready: large batches run on it. */
+  #batchSessionReady: ort.InferenceSession | undefined;
+  /** What the threaded session is made from, kept only while it may still be needed. */
+  #batchSource: { bytes: Uint8Array; options: ort.InferenceSession.SessionOptions } | undefined;
+  readonly batchThreads: number;
+  readonly #batchRowsFrom: number;
   readonly #fetches: readonly string[];
   /** How request rows map onto the inputs, resolved once per loaded version. */
   readonly #instancesPlan: InstancesPlan;
@@ -97,8 +122,16 @@ export class OnnxModel {
     serving: ServingPlan,
     sizeBytes: number,
     session: ort.InferenceSession,
+    batch: {
+      threads: number;
+      rowsFrom: number;
+      source?: { bytes: Uint8Array; options: ort.InferenceSession.SessionOptions };
+    },
   ) {
     this.id = id;
+    this.batchThreads = batch.threads;
+    this.#batchRowsFrom = batch.rowsFrom;
+    this.#batchSource = batch.source;
     this.info = info;
     this.serving = serving;
     this.signature = { inputs: serving.inputs, outputs: serving.outputs };
@@ -120,16 +153,17 @@ export class OnnxModel {
    */
   static async create(bytes: Uint8Array, options: OnnxModelOptions = {}): Promise<OnnxModel> {
     const { bytes: servable, serving, info } = prepareForServing(bytes);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.intraOpNumThreads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+      logSeverityLevel: options.logSeverityLevel ?? 3,
+      ...(options.id === undefined ? {} : { logId: options.id }),
+    };
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(servable, {
-        intraOpNumThreads: options.intraOpNumThreads ?? 1,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-        logSeverityLevel: options.logSeverityLevel ?? 3,
-        ...(options.id === undefined ? {} : { logId: options.id }),
-      });
+      session = await ort.InferenceSession.create(servable, sessionOptions);
     } catch (error) {
       const opset = UNRELEASED_OPSET.exec(error instanceof Error ? error.message : String(error));
       if (opset !== null) {
@@ -147,7 +181,56 @@ export class OnnxModel {
         { cause: error },
       );
     }
-    return new OnnxModel(options.id ?? info.graphName, info, serving, bytes.byteLength, session);
+    const threads = Math.max(1, Math.floor(options.batchThreads ?? 1));
+    const batchOptions: ort.InferenceSession.SessionOptions = {
+      ...sessionOptions,
+      intraOpNumThreads: threads,
+      // Idle threads sleep instead of spinning: a spinning pool burns the CPU the function is
+      // billed for, and on a shared container the CPU other requests need.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+    return new OnnxModel(options.id ?? info.graphName, info, serving, bytes.byteLength, session, {
+      threads,
+      rowsFrom: options.batchRowsFrom ?? DEFAULT_BATCH_ROWS_FROM,
+      ...(threads > 1 ? { source: { bytes: servable, options: batchOptions } } : {}),
+    });
+  }
+
+  /**
+   * Creates the threaded session for large batches now (it is otherwise created in the background
+   * when the first large batch arrives, which still runs single-threaded). Resolves false when the
+   * model has no batch threads or onnxruntime refused the threaded session.
+   */
+  async prepareBatchSession(): Promise<boolean> {
+    return (await this.#startBatchSession()) !== undefined;
+  }
+
+  #startBatchSession(): Promise<ort.InferenceSession | undefined> {
+    if (this.#batchSession !== undefined) return this.#batchSession;
+    const source = this.#batchSource;
+    if (source === undefined || this.#disposed) return Promise.resolve(undefined);
+    this.#batchSource = undefined;
+    this.#batchSession = ort.InferenceSession.create(source.bytes, source.options).then(
+      (session) => {
+        if (this.#disposed) {
+          void session.release().catch(() => undefined);
+          return undefined;
+        }
+        this.#batchSessionReady = session;
+        return session;
+      },
+      // The single-threaded session serves every batch then.
+      () => undefined,
+    );
+    return this.#batchSession;
+  }
+
+  /** The session for a request of `rows` rows. */
+  #sessionFor(rows: number): ort.InferenceSession {
+    if (this.batchThreads === 1 || rows < this.#batchRowsFrom) return this.#session;
+    if (this.#batchSessionReady !== undefined) return this.#batchSessionReady;
+    void this.#startBatchSession();
+    return this.#session;
   }
 
   /**
@@ -159,10 +242,19 @@ export class OnnxModel {
    * row can be blamed for.
    */
   async predict(instances: unknown): Promise<PredictionResult> {
-    const feeds = feedsFromPlan(instances, this.#instancesPlan);
+    const feeds = this.feedsFor(instances);
     const outputs = await this.runTensors(feeds);
     const rows = Array.isArray(instances) ? instances.length : 0;
     return decodePredictions(outputs, this.serving, { rows, field: 'instances' });
+  }
+
+  /**
+   * Request rows as checked input tensors, by the plan resolved when the model loaded.
+   *
+   * @throws what {@link predict} throws for rows that do not fit the signature.
+   */
+  feedsFor(instances: unknown): TensorMap {
+    return feedsFromPlan(instances, this.#instancesPlan);
   }
 
   /**
@@ -183,7 +275,7 @@ export class OnnxModel {
     for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(tensor);
     let results: ort.InferenceSession.OnnxValueMapType;
     try {
-      results = await this.#session.run(ortFeeds, outputNames);
+      results = await this.#sessionFor(rowsOf(feeds)).run(ortFeeds, outputNames);
     } catch (error) {
       throw new UnprocessableError(
         `The model failed on this input: ${trimRuntimeMessage(error)}`,
@@ -223,10 +315,13 @@ export class OnnxModel {
     return this.#disposed;
   }
 
-  /** Releases the native session. Idempotent. */
+  /** Releases the native sessions. Idempotent. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await this.#session.release();
+    this.#batchSource = undefined;
+    const batch = this.#batchSessionReady;
+    this.#batchSessionReady = undefined;
+    await Promise.all([this.#session.release(), batch?.release()]);
   }
 }
