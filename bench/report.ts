@@ -77,6 +77,7 @@ export const VARIANT_LABELS: Readonly<Record<string, string>> = {
   onnxModel: 'OnnxModel.predict (rows → checked tensors → run → decode)',
   handlerReplay: 'predict handler, DynamoDB answers replayed (no socket)',
   handlerEmulator: 'predict handler, DynamoDB emulator (as `npm start`)',
+  handlerCached: 'predict handler, prediction cache on, every row a hit',
   authorizer: 'authorizer (JWT verify; runs before the handler per API call)',
 };
 

@@ -37,7 +37,14 @@ const SETTINGS = {
   micro: {
     runs: 5,
     warmupIterations: 200,
-    iterations: { raw: 3000, onnxModel: 3000, handlerReplay: 500, handlerEmulator: 300, authorizer: 500 },
+    iterations: {
+      raw: 3000,
+      onnxModel: 3000,
+      handlerReplay: 500,
+      handlerEmulator: 300,
+      handlerCached: 500,
+      authorizer: 500,
+    },
   },
   load: { rounds: 3, connections: 8, durationSeconds: 10, warmupSeconds: 1 },
   coldStartRuns: 5,
@@ -53,6 +60,8 @@ const TARGETS = {
 };
 
 const RESULT_FILE = join(repositoryRoot, 'bench-results', 'inference.json');
+/** The same file as the demo model, registered again with the prediction cache on. */
+const CACHED_MODEL = 'iris-cached';
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -86,6 +95,7 @@ try {
   });
   const { accessToken } = await platform.identity.issueTokens('admin', { expiresInSeconds: 3600 });
   await seedDemo(platform.apiUrl, accessToken);
+  await registerCachedModel(platform.apiUrl, accessToken, model.bytes);
 
   // The functions read their configuration at import: only now that the platform set it.
   const { handler } = await import('../functions/http/inference/predict.ts');
@@ -106,9 +116,9 @@ try {
 
   // One admin caller, authorized once by the real authorizer, as the gateway does per request.
   const apiHost = new URL(platform.apiUrl).host;
-  const incoming = (rows: number[][]): IncomingRequest => ({
+  const incoming = (rows: number[][], name = DEMO_MODEL): IncomingRequest => ({
     method: 'POST',
-    rawPath: `/v1/models/${DEMO_MODEL}/predict`,
+    rawPath: `/v1/models/${name}/predict`,
     rawQueryString: '',
     headers: {
       host: apiHost,
@@ -120,7 +130,11 @@ try {
     sourceIp: '127.0.0.1',
     host: apiHost,
   });
-  const route = { routeKey: 'POST /v1/models/{name}/predict', pathParameters: { name: DEMO_MODEL } };
+  const routeOf = (name: string) => ({
+    routeKey: 'POST /v1/models/{name}/predict',
+    pathParameters: { name },
+  });
+  const route = routeOf(DEMO_MODEL);
   const decision = await authorize(authorizerEvent(incoming([]), route, 'bench-authorizer'));
   if (decision.context.outcome !== 'authenticated') throw new Error('The admin token was not accepted.');
 
@@ -135,12 +149,20 @@ try {
       `bench-${rowCount}`,
       decision.context,
     );
-    const invoke = async () => {
-      const response = await handler(event, lambdaContext('predict', 'bench'));
+    const cachedEvent = proxyEvent(
+      incoming(rows, CACHED_MODEL),
+      routeOf(CACHED_MODEL),
+      `bench-cached-${rowCount}`,
+      decision.context,
+    );
+    const invokeWith = (request: APIGatewayProxyEventV2) => async () => {
+      const response = await handler(request, lambdaContext('predict', 'bench'));
       if (response.statusCode !== 200)
         throw new Error(`The handler answered ${response.statusCode}: ${response.body}`);
       return response;
     };
+    const invoke = invokeWith(event);
+    const invokeCached = invokeWith(cachedEvent);
 
     // Correctness first: every path gives scikit-learn's labels (and the handler loads the model).
     const first = await invoke();
@@ -149,6 +171,17 @@ try {
       (JSON.parse(first.body ?? '{}') as { predictions?: unknown }).predictions,
       expected,
     );
+    // The cached model answers as the uncached one (its first call fills the cache).
+    const answerOf = (body: string | undefined) => {
+      const { predictions, probabilities } = JSON.parse(body ?? '{}') as Record<string, unknown>;
+      return JSON.stringify({ predictions, probabilities });
+    };
+    for (let i = 0; i < 2; i += 1) {
+      const cached = await invokeCached();
+      if (answerOf(cached.body) !== answerOf(first.body)) {
+        throw new Error(`With the prediction cache on the handler answered ${cached.body}`);
+      }
+    }
     const lease = await modelCache.acquire(version);
     const onnxModel = lease.model;
     assertLabels('OnnxModel', (await onnxModel.predict(rows)).predictions, expected);
@@ -173,6 +206,14 @@ try {
         call: invoke,
         before: () => {
           tap.mode = 'replay';
+        },
+      },
+      {
+        name: 'handlerCached',
+        iterations: SETTINGS.micro.iterations.handlerCached,
+        call: invokeCached,
+        before: () => {
+          tap.mode = 'emulator';
         },
       },
       {
@@ -345,4 +386,24 @@ try {
   process.stdout.write(`${printReport(report)}\nWrote ${RESULT_FILE}.\n`);
 } finally {
   await cleanUp();
+}
+
+/** Registers the bench's model a second time, as CACHED_MODEL, and turns its prediction cache on. */
+async function registerCachedModel(apiUrl: string, token: string, bytes: Uint8Array): Promise<void> {
+  const call = async (
+    method: string,
+    path: string,
+    body: string | Uint8Array,
+    contentType = 'application/json',
+  ) => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body,
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  };
+  await call('POST', '/v1/models', JSON.stringify({ name: CACHED_MODEL, task: 'classification' }));
+  await call('POST', `/v1/models/${CACHED_MODEL}/versions`, bytes, 'application/octet-stream');
+  await call('PATCH', `/v1/models/${CACHED_MODEL}`, JSON.stringify({ predictionCache: { enabled: true } }));
 }

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { OnnxModel } from '../functions/adapters/onnxruntime/onnx-model.ts';
 import { inferenceThreads } from '../functions/core/inference/inference-threads.ts';
+import { PREDICTION_CACHE_DEFAULTS, PredictionCache } from '../functions/core/inference/prediction-cache.ts';
 import type { TensorMap } from '../functions/core/inference/tensors.ts';
 import type {
   FeaturePipeline,
@@ -42,6 +43,8 @@ const TREES = 300;
 const LEAVES = 31;
 const FEATURES = 20;
 const BATCH = 10_000;
+/** Rows of the request the prediction cache's hit path is timed on. */
+const CACHED_ROWS = 100;
 const MISSING = 0.05;
 const TARGETS = { oneRowUs: 100, batchMs: 20 } as const;
 const RESULT_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results', 'tree-serving.json');
@@ -189,8 +192,36 @@ async function main(): Promise<void> {
     );
   const servedOne = tensorsOf(one.pipeline);
   const servedBatch = tensorsOf(batch.pipeline);
+  // The prediction cache's hit path against the model on the same 100 request rows (named columns).
+  const requestRows = Array.from({ length: CACHED_ROWS }, (_, r) =>
+    Object.fromEntries(
+      pipeline.features.map((feature) => {
+        const column = servedBatch[feature.column]?.data as Float64Array | undefined;
+        const value = column?.[r] ?? Number.NaN;
+        return [feature.column, Number.isNaN(value) ? null : value];
+      }),
+    ),
+  );
+  const cache = new PredictionCache({ maxBytes: 64 * 1024 * 1024 });
+  const cacheSettings = { enabled: true, ...PREDICTION_CACHE_DEFAULTS };
+  const cached = () =>
+    cache.predict('tree-serving@1#bench', cacheSettings, requestRows, (rows) => served.predict(rows));
+  const uncachedAnswer = await served.predict(requestRows);
+  if (JSON.stringify((await cached()).result) !== JSON.stringify(uncachedAnswer)) {
+    throw new Error('The prediction cache answered differently from the model.');
+  }
   const variants: Variant[] = [
     { name: 'served 1 row', iterations: 2000, call: () => served.runTensors(servedOne) },
+    {
+      name: `served predict, ${CACHED_ROWS} request rows`,
+      iterations: 300,
+      call: () => served.predict(requestRows),
+    },
+    {
+      name: `served predict, ${CACHED_ROWS} request rows, prediction cache hits`,
+      iterations: 300,
+      call: cached,
+    },
     {
       name: `served ${BATCH} rows, ${threads} threads`,
       iterations: 30,
@@ -274,7 +305,11 @@ async function main(): Promise<void> {
       table(
         ['session.run', 'p50 µs', 'p99 µs', 'mean µs', 'per row µs (p50)'],
         Object.entries(stats).map(([name, s]) => {
-          const rows = name.includes(`${BATCH} rows`) ? BATCH : 1;
+          const rows = name.includes(`${BATCH} rows`)
+            ? BATCH
+            : name.includes(`${CACHED_ROWS} request rows`)
+              ? CACHED_ROWS
+              : 1;
           return [
             name,
             formatNumber(s.p50Us),

@@ -82,6 +82,12 @@ export const environmentSchema = z.object({
    * its memory on Lambda, every core locally). See core/inference/inference-threads.ts.
    */
   INFERENCE_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Memory every model's prediction-cache entries may take together in one container (bytes). */
+  PREDICTION_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** Set by Lambda: the function's memory, which decides its vCPUs. */
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.coerce.number().int().positive().optional(),
   /** How long a prediction container may serve from its cached model/version/alias records (ms). */
@@ -170,6 +176,7 @@ export interface PlatformConfig {
     readonly servingCacheTtlMs: number;
     /** Unset: sized to the function's vCPUs. */
     readonly inferenceThreads?: number;
+    readonly predictionCacheBytes: number;
     readonly modelStorageQuotaBytes: number;
     readonly maxActiveJobsPerUser: number;
     readonly orphanArtifactMinAgeSeconds: number;
@@ -252,6 +259,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       modelCacheBytes: e.MODEL_CACHE_BYTES,
       servingCacheTtlMs: e.SERVING_CACHE_TTL_MS,
       ...(e.INFERENCE_THREADS === undefined ? {} : { inferenceThreads: e.INFERENCE_THREADS }),
+      predictionCacheBytes: e.PREDICTION_CACHE_BYTES,
       modelStorageQuotaBytes: e.MODEL_STORAGE_QUOTA_BYTES,
       maxActiveJobsPerUser: e.MAX_ACTIVE_JOBS_PER_USER,
       orphanArtifactMinAgeSeconds: e.ORPHAN_ARTIFACT_MIN_AGE_SECONDS,

@@ -51,10 +51,17 @@ export class InMemoryModels implements ModelRepository {
   }
   async update(name: string, change: ModelChange, at: string) {
     return this.#change(name, (m) => {
-      const { capture, ...rest } = change;
-      const { capture: _previous, ...model } = m;
+      const { capture, predictionCache, ...rest } = change;
+      const { capture: _previous, predictionCache: _previousCache, ...model } = m;
       const next = capture === undefined ? m.capture : (capture ?? undefined);
-      return { ...model, ...rest, ...(next === undefined ? {} : { capture: next }), updatedAt: at };
+      const cache = predictionCache === undefined ? m.predictionCache : (predictionCache ?? undefined);
+      return {
+        ...model,
+        ...rest,
+        ...(next === undefined ? {} : { capture: next }),
+        ...(cache === undefined ? {} : { predictionCache: cache }),
+        updatedAt: at,
+      };
     });
   }
   async recordLatestVersion(name: string, version: number) {

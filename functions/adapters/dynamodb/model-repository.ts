@@ -147,6 +147,11 @@ export class DynamoDbModelRepository implements ModelRepository {
       sets.push('driftThresholds = :driftThresholds');
       values[':driftThresholds'] = change.driftThresholds;
     }
+    if (change.predictionCache === null) removes.push('predictionCache');
+    else if (change.predictionCache !== undefined) {
+      sets.push('predictionCache = :predictionCache');
+      values[':predictionCache'] = change.predictionCache;
+    }
     const expression = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
     return this.#conditionalUpdate(name, expression, values);
   }

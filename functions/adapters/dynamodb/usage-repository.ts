@@ -17,7 +17,15 @@ const DAY_SECONDS = 86_400;
 /** UpdateItem calls in flight at once during a flush. */
 const WRITE_CONCURRENCY = 16;
 
-const COUNTERS = ['requests', 'rows', 'succeeded', 'clientErrors', 'serverErrors'] as const;
+const COUNTERS = [
+  'requests',
+  'rows',
+  'succeeded',
+  'clientErrors',
+  'serverErrors',
+  'cacheHits',
+  'cacheMisses',
+] as const;
 const LABELS = ['model', 'minute', 'version', 'alias', 'caller', 'callerName'] as const;
 
 const dayOf = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().slice(0, 10);

@@ -10,6 +10,7 @@ import type { ServedArtifact } from '../registry/artifact-integrity.ts';
 import type { ModelSignature } from './onnx-graph.ts';
 import { modelMetadata } from './open-inference-protocol.ts';
 import type { PredictionResult, V2OutputTensor } from './outputs.ts';
+import type { PredictionCache } from './prediction-cache.ts';
 
 /**
  * Runs a registered version's file, checked against the version's SHA-256 when it is loaded; the
@@ -28,6 +29,8 @@ export interface ModelRunner {
 
 export interface PredictDeps extends ServingReads {
   readonly runner: ModelRunner;
+  /** The container's prediction cache, used for models whose owner turned it on. */
+  readonly predictionCache?: PredictionCache;
 }
 
 export interface Selector {
@@ -56,7 +59,7 @@ export async function predict(
     ...(choice.alias === undefined ? {} : { alias: choice.alias }),
     ...(choice.model.capture === undefined ? {} : { capture: choice.model.capture }),
   });
-  const result = await deps.runner.predict(choice.version, instances);
+  const result = await answer(choice, instances, deps, observer);
   observer?.modelRan();
   return {
     model: name,
@@ -64,6 +67,32 @@ export async function predict(
     ...(choice.alias === undefined ? {} : { alias: choice.alias }),
     ...result,
   };
+}
+
+/** The cache key of a served version: its model, number and file, so no other file shares it. */
+export function servedVersionKey(version: ServedArtifact): string {
+  return `${version.modelName}@${version.version}#${version.sha256}`;
+}
+
+/** The version's answer, through the prediction cache when the model's owner turned it on. */
+async function answer(
+  choice: ServingChoice,
+  instances: unknown,
+  deps: PredictDeps,
+  observer: PredictionObserver | undefined,
+): Promise<PredictionResult> {
+  const settings = choice.model.predictionCache;
+  const cache = deps.predictionCache;
+  if (settings?.enabled !== true || cache === undefined)
+    return deps.runner.predict(choice.version, instances);
+  const { result, hits, misses } = await cache.predict(
+    servedVersionKey(choice.version),
+    settings,
+    instances,
+    (rows) => deps.runner.predict(choice.version, rows),
+  );
+  observer?.cached?.({ hits, misses });
+  return result;
 }
 
 export interface V2InferRequest {

@@ -21,6 +21,8 @@ export interface ServedChoice {
 export interface PredictionObserver {
   chosen(choice: ServedChoice): void;
   modelRan(): void;
+  /** Rows answered from the prediction cache and rows the model ran (models with the cache on). */
+  cached?(counts: { readonly hits: number; readonly misses: number }): void;
 }
 
 export interface UsageSink {
@@ -46,6 +48,7 @@ class Observation implements PredictionObserver {
   capture: CaptureSettings | undefined;
   chosenAt = 0;
   modelMs: number | undefined;
+  cache: { readonly hits: number; readonly misses: number } | undefined;
   readonly #clock: () => number;
 
   constructor(clock: () => number) {
@@ -61,6 +64,10 @@ class Observation implements PredictionObserver {
 
   modelRan(): void {
     this.modelMs = this.#clock() - this.chosenAt;
+  }
+
+  cached(counts: { readonly hits: number; readonly misses: number }): void {
+    this.cache = counts;
   }
 }
 
@@ -96,6 +103,9 @@ export async function observePrediction<T>(
       status,
       handlerMs: clock() - startedAt,
       ...(observation.modelMs === undefined ? {} : { modelMs: observation.modelMs }),
+      ...(observation.cache === undefined
+        ? {}
+        : { cacheHits: observation.cache.hits, cacheMisses: observation.cache.misses }),
     });
   };
   let result: T;

@@ -19,6 +19,9 @@ export interface PredictionUsage {
   readonly handlerMs: number;
   /** Time in the model runner alone; absent when the call failed before the model ran. */
   readonly modelMs?: number;
+  /** Rows answered from the prediction cache and rows it ran, when the model's cache is on. */
+  readonly cacheHits?: number;
+  readonly cacheMisses?: number;
 }
 
 export interface UsageCounts {
@@ -28,6 +31,9 @@ export interface UsageCounts {
   succeeded: number;
   clientErrors: number;
   serverErrors: number;
+  /** Rows answered from the prediction cache, and rows of cached models the model ran. */
+  cacheHits: number;
+  cacheMisses: number;
   latency: LatencyHistogram;
   modelLatency: LatencyHistogram;
 }
@@ -63,6 +69,8 @@ export function emptyCounts(): UsageCounts {
     succeeded: 0,
     clientErrors: 0,
     serverErrors: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
     latency: emptyHistogram(),
     modelLatency: emptyHistogram(),
   };
@@ -74,6 +82,8 @@ export function addUsage(counts: UsageCounts, usage: PredictionUsage): void {
   if (usage.status >= 500) counts.serverErrors += 1;
   else if (usage.status >= 400) counts.clientErrors += 1;
   else counts.succeeded += 1;
+  counts.cacheHits += usage.cacheHits ?? 0;
+  counts.cacheMisses += usage.cacheMisses ?? 0;
   addSample(counts.latency, usage.handlerMs);
   if (usage.modelMs !== undefined) addSample(counts.modelLatency, usage.modelMs);
 }
@@ -84,6 +94,8 @@ export function mergeCounts(into: UsageCounts, from: Readonly<UsageCounts>): Usa
   into.succeeded += from.succeeded;
   into.clientErrors += from.clientErrors;
   into.serverErrors += from.serverErrors;
+  into.cacheHits += from.cacheHits;
+  into.cacheMisses += from.cacheMisses;
   mergeInto(into.latency, from.latency);
   mergeInto(into.modelLatency, from.modelLatency);
   return into;

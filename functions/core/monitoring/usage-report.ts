@@ -47,6 +47,9 @@ export interface UsageStats {
   readonly serverErrors: number;
   /** (4xx + 5xx) / requests. */
   readonly errorRate: number;
+  /** Rows answered from the prediction cache, and rows of cached models the model ran. */
+  readonly cacheHits: number;
+  readonly cacheMisses: number;
   /** Handler latency of the prediction use case. */
   readonly latencyMs: LatencySummary;
   /** Time in the model alone. */
@@ -85,6 +88,8 @@ export function statsOf(counts: Readonly<UsageCounts>): UsageStats {
     clientErrors: counts.clientErrors,
     serverErrors: counts.serverErrors,
     errorRate: counts.requests === 0 ? 0 : errors / counts.requests,
+    cacheHits: counts.cacheHits,
+    cacheMisses: counts.cacheMisses,
     latencyMs: latencySummary(counts.latency),
     modelRunMs: latencySummary(counts.modelLatency),
   };

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UnprocessableError } from '../errors.ts';
+import type { PredictionCacheSettings } from '../inference/prediction-cache.ts';
 import type { AlertSettings } from '../monitoring/alert-rules.ts';
 import type { DriftThresholds } from '../monitoring/drift-thresholds.ts';
 
@@ -52,6 +53,8 @@ export interface ModelRecord {
   readonly alerts?: AlertSettings;
   /** PSI thresholds of its drift reports, set by the owner; absent: 0.1 warning, 0.2 drift. */
   readonly driftThresholds?: DriftThresholds;
+  /** The prediction cache, set by the owner; absent: predictions are not cached. */
+  readonly predictionCache?: PredictionCacheSettings;
 }
 
 /** Which predictions are kept in S3 (`captures/…`) for monitoring: a random share of them. */

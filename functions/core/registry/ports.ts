@@ -1,4 +1,6 @@
 /** What the registry use cases need from storage and from the model runtime. */
+
+import type { PredictionCacheSettings } from '../inference/prediction-cache.ts';
 import type { AlertSettings } from '../monitoring/alert-rules.ts';
 import type { DriftThresholds } from '../monitoring/drift-thresholds.ts';
 import type { Page, PageRequest } from '../pagination.ts';
@@ -27,6 +29,8 @@ export interface ModelChange {
   readonly alerts?: AlertSettings;
   /** Both thresholds (the HTTP layer merges a partial change over the current or default ones). */
   readonly driftThresholds?: DriftThresholds;
+  /** `null` turns the prediction cache off. */
+  readonly predictionCache?: PredictionCacheSettings | null;
 }
 
 export interface ModelRepository {

@@ -1,5 +1,9 @@
+/**
+ * The prediction use cases' dependencies: registry reads, the onnxruntime model runner and the
+ * container's prediction cache (used for the models whose owner turned it on).
+ */
 import { config } from '#config';
-/** The prediction use cases' dependencies: registry reads and the onnxruntime model runner. */
+import { PredictionCache } from '#core/inference/prediction-cache.ts';
 import { cachedServingRegistry } from '../../adapters/cached-registry.ts';
 import { modelRepository, versionRepository } from '../../adapters/dependencies.ts';
 import { modelRunner } from '../../adapters/inference-dependencies.ts';
@@ -7,6 +11,7 @@ import { modelRunner } from '../../adapters/inference-dependencies.ts';
 export const predictDeps = {
   ...cachedServingRegistry(modelRepository, versionRepository, { ttlMs: config().limits.servingCacheTtlMs }),
   runner: modelRunner,
+  predictionCache: new PredictionCache({ maxBytes: config().limits.predictionCacheBytes }),
 };
 
 /** The sticky routing key of a split alias: the body's `routingKey`, else the `x-routing-key` header. */

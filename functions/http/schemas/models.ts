@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { boundedRecord, FIELD_LIMITS, jsonObject } from '#core/field-limits.ts';
+import { PREDICTION_CACHE_DEFAULTS, PREDICTION_CACHE_LIMITS } from '#core/inference/prediction-cache.ts';
 import {
   ALIAS_NAME_PATTERN,
   MODEL_NAME_PATTERN,
@@ -37,6 +38,24 @@ const captureSettingsSchema = z
   })
   .meta({ id: 'CaptureSettings' });
 
+const predictionCacheSettingsSchema = z
+  .strictObject({
+    enabled: z.boolean().describe('Answer rows this version has answered before from memory.'),
+    maxBytes: z
+      .int()
+      .min(PREDICTION_CACHE_LIMITS.minBytes)
+      .max(PREDICTION_CACHE_LIMITS.maxBytes)
+      .default(PREDICTION_CACHE_DEFAULTS.maxBytes)
+      .describe('Memory its entries may take per container (estimated); least recently used first out.'),
+    ttlSeconds: z
+      .int()
+      .min(1)
+      .max(PREDICTION_CACHE_LIMITS.maxTtlSeconds)
+      .default(PREDICTION_CACHE_DEFAULTS.ttlSeconds)
+      .describe('How long an answer may be given again.'),
+  })
+  .meta({ id: 'PredictionCacheSettings' });
+
 export const updateModelBodySchema = z
   .strictObject({
     description: z.string().max(2000).optional(),
@@ -55,6 +74,12 @@ export const updateModelBodySchema = z
       .optional()
       .describe(
         'PSI thresholds of drift reports and the drift alert; the fields given change, the rest keep their current (or default) values.',
+      ),
+    predictionCache: predictionCacheSettingsSchema
+      .nullable()
+      .optional()
+      .describe(
+        'The per-container prediction cache of /v1 predict, per version (see the README: it pays for expensive models and repeated rows); null turns it off.',
       ),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change.' })
@@ -86,6 +111,7 @@ export const modelSchema = z
     driftThresholds: driftThresholdsSchema
       .optional()
       .describe('Absent: the defaults apply (PSI 0.1 warning, 0.2 drift).'),
+    predictionCache: predictionCacheSettingsSchema.optional().describe('Absent: predictions are not cached.'),
   })
   .meta({ id: 'Model' });
 

@@ -46,6 +46,8 @@ const statsShape = {
   clientErrors: z.int(),
   serverErrors: z.int(),
   errorRate: z.number().describe('(4xx + 5xx) / requests.'),
+  cacheHits: z.int().describe('Rows answered from the prediction cache (models that turned it on).'),
+  cacheMisses: z.int().describe('Rows of cached models that the model ran.'),
   latencyMs: percentiles,
   modelRunMs: percentiles,
 };

@@ -1331,6 +1331,8 @@ export interface components {
             alerts?: components["schemas"]["AlertSettings"];
             /** @description Absent: the defaults apply (PSI 0.1 warning, 0.2 drift). */
             driftThresholds?: components["schemas"]["DriftThresholds"];
+            /** @description Absent: predictions are not cached. */
+            predictionCache?: components["schemas"]["PredictionCacheSettings"];
         };
         CaptureSettings: {
             /**
@@ -1368,6 +1370,20 @@ export interface components {
         DriftThresholds: {
             warning: number;
             drift: number;
+        };
+        PredictionCacheSettings: {
+            /** @description Answer rows this version has answered before from memory. */
+            enabled: boolean;
+            /**
+             * @description Memory its entries may take per container (estimated); least recently used first out.
+             * @default 16777216
+             */
+            maxBytes: number;
+            /**
+             * @description How long an answer may be given again.
+             * @default 300
+             */
+            ttlSeconds: number;
         };
         ModelPage: {
             items: components["schemas"]["Model"][];
@@ -2040,6 +2056,10 @@ export interface components {
                     serverErrors: number;
                     /** @description (4xx + 5xx) / requests. */
                     errorRate: number;
+                    /** @description Rows answered from the prediction cache (models that turned it on). */
+                    cacheHits: number;
+                    /** @description Rows of cached models that the model ran. */
+                    cacheMisses: number;
                     /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
                     latencyMs: {
                         p50: number | null;
@@ -2063,6 +2083,10 @@ export interface components {
             serverErrors: number;
             /** @description (4xx + 5xx) / requests. */
             errorRate: number;
+            /** @description Rows answered from the prediction cache (models that turned it on). */
+            cacheHits: number;
+            /** @description Rows of cached models that the model ran. */
+            cacheMisses: number;
             /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
             latencyMs: {
                 p50: number | null;
@@ -2276,6 +2300,10 @@ export interface components {
                 serverErrors: number;
                 /** @description (4xx + 5xx) / requests. */
                 errorRate: number;
+                /** @description Rows answered from the prediction cache (models that turned it on). */
+                cacheHits: number;
+                /** @description Rows of cached models that the model ran. */
+                cacheMisses: number;
                 /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
                 latencyMs: {
                     p50: number | null;
@@ -2299,6 +2327,10 @@ export interface components {
                 serverErrors: number;
                 /** @description (4xx + 5xx) / requests. */
                 errorRate: number;
+                /** @description Rows answered from the prediction cache (models that turned it on). */
+                cacheHits: number;
+                /** @description Rows of cached models that the model ran. */
+                cacheMisses: number;
                 /** @description Upper bounds of log-spaced buckets (at most 19 % above the true value); null without samples. */
                 latencyMs: {
                     p50: number | null;
@@ -2402,6 +2434,8 @@ export interface components {
             alerts?: components["schemas"]["AlertSettingsChange"];
             /** @description PSI thresholds of drift reports and the drift alert; the fields given change, the rest keep their current (or default) values. */
             driftThresholds?: components["schemas"]["DriftThresholdsChange"];
+            /** @description The per-container prediction cache of /v1 predict, per version (see the README: it pays for expensive models and repeated rows); null turns it off. */
+            predictionCache?: components["schemas"]["PredictionCacheSettingsInput"] | null;
         };
         CaptureSettingsInput: {
             /**
@@ -2447,6 +2481,20 @@ export interface components {
             warning?: number;
             /** @description PSI at or above which a feature says `drift` (default 0.2). */
             drift?: number;
+        };
+        PredictionCacheSettingsInput: {
+            /** @description Answer rows this version has answered before from memory. */
+            enabled: boolean;
+            /**
+             * @description Memory its entries may take per container (estimated); least recently used first out.
+             * @default 16777216
+             */
+            maxBytes?: number;
+            /**
+             * @description How long an answer may be given again.
+             * @default 300
+             */
+            ttlSeconds?: number;
         };
         RegisterVersionRequest: {
             /**
