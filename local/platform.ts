@@ -22,6 +22,7 @@ import { scheduleList } from '../functions/maintenance/schedules.ts';
 import { workflowList } from '../functions/steps/workflows.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { type CorsOptions, LocalApiGateway } from './api-gateway/server.ts';
+import { CONSOLE_PREFIX, consoleSite } from './console/console-site.ts';
 import { identityDataDir } from './data-dir.ts';
 import { startEmulators } from './emulators/emulators.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
@@ -60,10 +61,14 @@ export interface LocalPlatformOptions {
   /** Extra settings for the functions, as a deployment's environment would give them. */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** The web console's build served at /console/; default console/dist (`npm run console:build`). */
+  readonly consoleDistDir?: string;
 }
 
 export interface LocalPlatform {
   readonly apiUrl: string;
+  /** `<apiUrl>/console/`. */
+  readonly consoleUrl: string;
   readonly identity: LocalIdentityProvider;
   readonly endpoints: { readonly dynamodb: string; readonly s3: string };
   readonly environment: Readonly<Record<string, string>>;
@@ -167,6 +172,23 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     // Ends the jobs of executions the last run of the platform left running, before the API opens.
     await stepFunctions.startSendingEndEvents();
 
+    let apiUrl = '';
+    const webConsole = consoleSite({
+      distDir: options.consoleDistDir ?? join(repositoryRoot, 'console', 'dist'),
+      settings: () => ({
+        config: {
+          apiUrl,
+          identity: {
+            // GET /v1/auth/config: the identity provider's endpoints and the console's client id.
+            discoveryUrl: `${apiUrl}/v1/auth/config`,
+            redirectUri: `${apiUrl}${CONSOLE_PREFIX}/callback`,
+            signOutRedirectUri: `${apiUrl}${CONSOLE_PREFIX}/`,
+          },
+        },
+        // The token endpoint is the identity provider's, on its own port.
+        connectSources: [identity.url],
+      }),
+    });
     const gateway = await LocalApiGateway.start({
       routes: routeList,
       authorizerEntry,
@@ -175,17 +197,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       root: repositoryRoot,
       host,
       port: ports.api,
+      sites: [webConsole],
       ...(options.cors ? { cors: options.cors } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     closers.push(() => gateway.close());
     identity.registerOAuthClient(localConsoleClient(gateway.url));
+    apiUrl = gateway.url;
 
     const schedules = await startLocalSchedules({ root: repositoryRoot, schedules: scheduleList });
     closers.push(() => schedules.close());
 
     return {
       apiUrl: gateway.url,
+      consoleUrl: `${gateway.url}${CONSOLE_PREFIX}/`,
       identity,
       endpoints: { dynamodb: emulators.dynamodbUrl, s3: emulators.s3Url },
       environment,

@@ -98,6 +98,7 @@ const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 console.log(`
 ML platform running locally (started in ${seconds} s; data in ${dataDir})
 
+  Console    ${platform.consoleUrl}   (sign in as admin, alice or bob)
   API        ${platform.apiUrl}/v1
   Docs       ${platform.apiUrl}/docs     (OpenAPI: ${platform.apiUrl}/v1/openapi.json)
   Health     ${platform.apiUrl}/v1/health

@@ -34,6 +34,13 @@ export interface CorsOptions {
   readonly maxAgeSeconds: number;
 }
 
+/** Something served under a path prefix before the route table is consulted (the web console). */
+export interface LocalSite {
+  /** `/console`: the prefix itself and every path below it. */
+  readonly prefix: string;
+  handle(method: string, pathname: string): Promise<GatewayResponse>;
+}
+
 export interface LocalGatewayOptions {
   readonly routes: readonly RouteDefinition[];
   readonly authorizerEntry: string;
@@ -44,6 +51,8 @@ export interface LocalGatewayOptions {
   readonly host: string;
   readonly port: number;
   readonly cors?: CorsOptions;
+  /** On AWS these are CloudFront's; locally the gateway serves them on its own origin. */
+  readonly sites?: readonly LocalSite[];
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -171,6 +180,11 @@ async function handle(
       body: Buffer.alloc(0),
     };
   }
+
+  const site = options.sites?.find(
+    ({ prefix }) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),
+  );
+  if (site !== undefined) return site.handle(method, url.pathname);
 
   const match = matchRoute(compiled, method, url.pathname);
   if (match.kind === 'none') return withHeaders(gatewayError(404, 'Not Found'), cors);

@@ -1,0 +1,41 @@
+/**
+ * Every page of the console: its path under /console/, title, place in the navigation and
+ * module (loaded when first shown, so a page's charts and code cost nothing elsewhere).
+ * To add a page: write `src/pages/<name>.tsx` with a default export taking PageProps, and add
+ * an entry here; `nav` puts it in the navigation, in `order`. The training-jobs and monitoring
+ * pages go between datasets (30) and API keys (80).
+ */
+import type { ComponentType } from 'preact';
+import type { RouteParams } from '../route-match.ts';
+
+export interface PageProps {
+  readonly params: RouteParams;
+  readonly query: URLSearchParams;
+}
+
+export interface PageDefinition {
+  /** Under the console's base, without a leading slash; `:param` segments. */
+  readonly path: string;
+  readonly title: string;
+  readonly nav?: { readonly label: string; readonly order: number };
+  /** Shown only to admins (the API refuses others anyway). */
+  readonly adminOnly?: boolean;
+  readonly load: () => Promise<{ default: ComponentType<PageProps> }>;
+}
+
+export const pages: readonly PageDefinition[] = [
+  {
+    path: 'models',
+    title: 'Models',
+    nav: { label: 'Models', order: 10 },
+    load: () => import('./models.tsx'),
+  },
+];
+
+export const HOME_PATH = 'models';
+
+export function navigationEntries(isAdmin: boolean): readonly PageDefinition[] {
+  return pages
+    .filter((page) => page.nav !== undefined && (isAdmin || page.adminOnly !== true))
+    .sort((a, b) => (a.nav?.order ?? 0) - (b.nav?.order ?? 0));
+}
