@@ -3,6 +3,7 @@
  * numbered, immutable version whose file is profiled and checked when it is committed.
  */
 import type { QualityReport } from './quality-rules.ts';
+import type { Histogram } from './streaming-histogram.ts';
 
 export const DATASET_FORMATS = ['csv', 'jsonl'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -70,6 +71,8 @@ export interface ColumnProfile {
     readonly mean: number;
     readonly std: number;
   };
+  /** Numeric and integer columns: exact counts over 16 to 32 equal-width bins of the range (streaming-histogram.ts). */
+  readonly histogram?: Histogram;
   /** Datetime columns: the earliest and latest values as written in the file. */
   readonly datetime?: { readonly min: string; readonly max: string };
   /** Boolean, categorical and text columns: the most frequent values, most frequent first. */

@@ -1,6 +1,7 @@
 /**
  * Profiles a dataset one row at a time in bounded memory: per column a handful of counters, a
- * running mean/variance, a distinct counter and space-saving counters, whatever the number of rows.
+ * running mean/variance, a histogram of its numbers, a distinct counter and space-saving counters,
+ * whatever the number of rows.
  * At the end each column's type is inferred and the column findings (empty, constant, mostly
  * missing, unparsable values) go to the quality log.
  */
@@ -15,6 +16,7 @@ import {
 import type { ColumnProfile, DatasetProfile } from './dataset-records.ts';
 import { MAX_LOCATIONS, type QualityLog, shortCopy } from './quality-log.ts';
 import { DistinctCounter, hash53, RunningStats, SpaceSaving } from './sketches.ts';
+import { StreamingHistogram } from './streaming-histogram.ts';
 
 /** Distinct values are counted exactly up to this many per column, then estimated (HyperLogLog)… */
 export const EXACT_DISTINCT_CAP = 10_000;
@@ -47,6 +49,7 @@ class ColumnProfiler {
   stringsWithWhitespace = 0;
   stringLengthTotal = 0;
   readonly numbers = new RunningStats();
+  readonly histogram = new StreamingHistogram();
   earliest = Number.POSITIVE_INFINITY;
   latest = Number.NEGATIVE_INFINITY;
   earliestText = '';
@@ -99,6 +102,7 @@ class ColumnProfiler {
       if (x === 0 || x === 1) this.booleanLike += 1;
     } else this.decimals += 1;
     this.numbers.add(x);
+    this.histogram.add(x);
     if (this.#numbersOnly && x !== 0 && x !== 1) {
       this.#skippedNumbers += 1;
       this.distinct.addHash(hash53(text));
@@ -174,7 +178,12 @@ class ColumnProfiler {
     };
     if (inferred.parsedAs === 'number' && this.numbers.count > 0) {
       const { count, min, max, mean, std } = this.numbers;
-      return { ...profile, numeric: { count, min, max, mean, std } };
+      const histogram = this.histogram.result();
+      return {
+        ...profile,
+        numeric: { count, min, max, mean, std },
+        ...(histogram === undefined ? {} : { histogram }),
+      };
     }
     if (inferred.type === 'datetime') {
       return { ...profile, datetime: { min: this.earliestText, max: this.latestText } };

@@ -81,6 +81,21 @@ export const columnProfileSchema = z
         std: z.number().describe('Sample standard deviation (n − 1).'),
       })
       .optional(),
+    histogram: z
+      .object({
+        binWidth: z.number().nonnegative().describe('0 when the column holds a single value.'),
+        bins: z.array(
+          z.object({
+            start: z.number().describe('Inclusive.'),
+            end: z.number().describe('Exclusive (equal to start for a single-value column).'),
+            count: z.int().nonnegative(),
+          }),
+        ),
+      })
+      .optional()
+      .describe(
+        'Numeric and integer columns: exact counts over 16 to 32 equal-width bins of the range (fewer for few distinct values).',
+      ),
     datetime: z.object({ min: z.string(), max: z.string() }).optional(),
     topValues: z
       .object({

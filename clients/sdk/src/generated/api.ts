@@ -1633,6 +1633,18 @@ export interface components {
                 /** @description Sample standard deviation (n − 1). */
                 std: number;
             };
+            /** @description Numeric and integer columns: exact counts over 16 to 32 equal-width bins of the range (fewer for few distinct values). */
+            histogram?: {
+                /** @description 0 when the column holds a single value. */
+                binWidth: number;
+                bins: {
+                    /** @description Inclusive. */
+                    start: number;
+                    /** @description Exclusive (equal to start for a single-value column). */
+                    end: number;
+                    count: number;
+                }[];
+            };
             datetime?: {
                 min: string;
                 max: string;

@@ -38,6 +38,11 @@ describe('scanDataset profiling a CSV file', () => {
     expect(age.numeric?.mean).toBeCloseTo(39.4, 12);
     expect(age.numeric?.std).toBeCloseTo(Math.sqrt(305.2 / 4), 12);
     expect([age.numeric?.min, age.numeric?.max, age.missing, age.distinct]).toEqual([29, 51, 0, 5]);
+    // 34 − 29 = 5 over 16 bins → width 1; 51 − 29 spans 23 cells, within 32: no merge.
+    expect(age.histogram?.binWidth).toBe(1);
+    const filled = age.histogram?.bins.filter((bin) => bin.count > 0).map((bin) => bin.start);
+    expect(filled).toEqual([29, 34, 38, 45, 51]);
+    expect(column(columns, 'plan').histogram).toBeUndefined();
     // income: one empty cell is missing; 52000.5 + 61000 + 75000.25 + 48000 = 236000.75 over 4.
     const income = column(columns, 'income');
     expect(income).toMatchObject({ missing: 1, missingShare: 0.2, distinct: 4, distinctApproximate: false });
