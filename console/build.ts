@@ -9,11 +9,10 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CONSOLE_BASE_PATH } from '../infra/definitions/console.ts';
 
 export const consoleRoot = resolve(fileURLToPath(new URL('.', import.meta.url)));
 export const DEFAULT_CONSOLE_DIST = join(consoleRoot, 'dist');
-/** Where the console is served, locally and behind CloudFront. */
-export const CONSOLE_BASE_PATH = '/console/';
 
 export interface ConsoleBuildOptions {
   /** Default `console/dist`; emptied first. */

@@ -182,7 +182,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
             // GET /v1/auth/config: the identity provider's endpoints and the console's client id.
             discoveryUrl: `${apiUrl}/v1/auth/config`,
             redirectUri: `${apiUrl}${CONSOLE_PREFIX}/callback`,
-            signOutRedirectUri: `${apiUrl}${CONSOLE_PREFIX}/`,
+            logoutRedirectUri: `${apiUrl}${CONSOLE_PREFIX}/`,
           },
         },
         // The token endpoint is the identity provider's, on its own port.

@@ -13,11 +13,11 @@ import { type ConsoleConfig, loadConfig } from './config.ts';
 import { ConsoleContext, type ConsoleContextValue } from './context.ts';
 import { HOME_PATH, type PageDefinition, type PageProps, pages } from './pages/registry.ts';
 import { matchPattern, type RouteParams } from './route-match.ts';
-import { basePath, navigate, useLocation } from './router.tsx';
+import { basePath, consoleUrl, navigate, useLocation } from './router.tsx';
 import { useResource } from './use-resource.ts';
 
 export function App() {
-  const config = useResource(loadConfig, []);
+  const config = useResource(() => loadConfig(consoleUrl()), []);
   if (config.state === 'loading') return <Status text="Starting the console…" />;
   if (config.state === 'error')
     return (

@@ -1,10 +1,11 @@
 /**
- * The console's router: paths under the document's base (`/console/`) with the History API, so
+ * The console's router: paths under `/console/` (on AWS as locally) with the History API, so
  * every page has a URL that can be bookmarked and reloaded (the server answers index.html for any
  * console path). `Link` renders a real anchor and keeps modified clicks (new tab) the browser's.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { CONSOLE_BASE_PATH } from '../../infra/definitions/console.ts';
 import { consolePath } from './route-match.ts';
 
 export interface Location {
@@ -16,7 +17,12 @@ export interface Location {
 const listeners = new Set<() => void>();
 
 export function basePath(): string {
-  return new URL(document.baseURI).pathname;
+  return CONSOLE_BASE_PATH;
+}
+
+/** `https://host/console/`: config.json and the redirect URIs are relative to it. */
+export function consoleUrl(): string {
+  return new URL(CONSOLE_BASE_PATH, window.location.origin).toString();
 }
 
 export function currentLocation(): Location {

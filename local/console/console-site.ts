@@ -6,11 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import { consoleSecurityHeaders } from '../../console/security-headers.ts';
+import { CONSOLE_BASE_PATH, consoleContentSecurityPolicy } from '#definitions/console.ts';
 import type { GatewayResponse } from '../api-gateway/events.ts';
 import type { LocalSite } from '../api-gateway/server.ts';
 
-export const CONSOLE_PREFIX = '/console';
+/** `/console`: the base path without its slash. */
+export const CONSOLE_PREFIX = CONSOLE_BASE_PATH.replace(/\/$/, '');
 
 /** What `/console/config.json` holds; console/src/config.ts reads it. */
 export interface ConsoleConfigFile {
@@ -19,7 +20,7 @@ export interface ConsoleConfigFile {
     readonly discoveryUrl: string;
     readonly clientId?: string;
     readonly redirectUri: string;
-    readonly signOutRedirectUri: string;
+    readonly logoutRedirectUri: string;
   };
 }
 
@@ -57,6 +58,17 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
+/** As CloudFront's response headers policy sends them (infra/constructs/console-hosting.ts). */
+function securityHeaders(connectSources: readonly string[]): Record<string, string> {
+  const connectOrigins = [...new Set(connectSources.map((source) => new URL(source).origin))];
+  return {
+    'content-security-policy': consoleContentSecurityPolicy({ connectOrigins }),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
 /** The file an asset URL names, or undefined when it is malformed or leaves the assets folder. */
 function assetPath(assetsDir: string, encoded: string): string | undefined {
   let name: string;
@@ -77,7 +89,7 @@ export function consoleSite(options: ConsoleSiteOptions): LocalSite {
     prefix: CONSOLE_PREFIX,
     async handle(method, pathname) {
       const { config, connectSources } = options.settings();
-      const security = consoleSecurityHeaders([config.apiUrl, ...connectSources]);
+      const security = securityHeaders([config.apiUrl, ...connectSources]);
       if (method !== 'GET' && method !== 'HEAD') {
         return response(
           405,

@@ -138,7 +138,7 @@ export class Auth {
     this.#forget();
     const identity = await this.#discover().catch(() => undefined);
     const url = identity === undefined ? undefined : logoutUrl(identity);
-    this.#env.navigate(url ?? this.#identity.signOutRedirectUri);
+    this.#env.navigate(url ?? this.#identity.logoutRedirectUri);
   }
 
   /** Drops this tab's tokens (the API refused them), leaving the provider's session as it is. */

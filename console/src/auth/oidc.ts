@@ -17,7 +17,7 @@ export interface ResolvedIdentity {
   readonly clientId: string;
   readonly scopes: readonly string[];
   readonly redirectUri: string;
-  readonly signOutRedirectUri: string;
+  readonly logoutRedirectUri: string;
 }
 
 export class SignInError extends Error {
@@ -56,7 +56,7 @@ export function resolveIdentity(
       'This deployment has no app client for the console (config.json names none, and neither does the sign-in discovery).',
     );
   }
-  const logoutEndpoint = stringField(document, 'logoutEndpoint', 'end_session_endpoint');
+  const logoutEndpoint = settings.logoutEndpoint ?? stringField(document, 'logoutEndpoint', 'end_session_endpoint');
   const discoveredScopes = Array.isArray(document.scopes)
     ? document.scopes.filter((s) => typeof s === 'string')
     : [];
@@ -67,7 +67,7 @@ export function resolveIdentity(
     clientId,
     scopes: settings.scopes ?? (discoveredScopes.length > 0 ? discoveredScopes : DEFAULT_SCOPES),
     redirectUri: settings.redirectUri,
-    signOutRedirectUri: settings.signOutRedirectUri,
+    logoutRedirectUri: settings.logoutRedirectUri,
   };
 }
 
@@ -113,7 +113,7 @@ export function logoutUrl(identity: ResolvedIdentity): string | undefined {
   if (identity.logoutEndpoint === undefined) return undefined;
   const url = new URL(identity.logoutEndpoint);
   url.searchParams.set('client_id', identity.clientId);
-  url.searchParams.set('logout_uri', identity.signOutRedirectUri);
+  url.searchParams.set('logout_uri', identity.logoutRedirectUri);
   return url.toString();
 }
 

@@ -3,7 +3,7 @@
  * module (loaded when first shown, so a page's charts and code cost nothing elsewhere).
  * To add a page: write `src/pages/<name>.tsx` with a default export taking PageProps, and add
  * an entry here; `nav` puts it in the navigation, in `order`. The training-jobs and monitoring
- * pages go between datasets (30) and API keys (80).
+ * pages go between datasets (30) and API keys (80). The first pattern that matches wins.
  */
 import type { ComponentType } from 'preact';
 import type { RouteParams } from '../route-match.ts';
@@ -29,6 +29,42 @@ export const pages: readonly PageDefinition[] = [
     title: 'Models',
     nav: { label: 'Models', order: 10 },
     load: () => import('./models.tsx'),
+  },
+  {
+    path: 'upload',
+    title: 'Upload a model',
+    nav: { label: 'Upload', order: 20 },
+    load: () => import('./upload-model.tsx'),
+  },
+  { path: 'models/:name', title: 'Model', load: () => import('./model.tsx') },
+  { path: 'models/:name/upload', title: 'Upload a version', load: () => import('./upload-model.tsx') },
+  { path: 'models/:name/versions/:version', title: 'Model version', load: () => import('./version.tsx') },
+  { path: 'models/:name/versions/:version/predict', title: 'Predict', load: () => import('./predict.tsx') },
+  {
+    path: 'datasets',
+    title: 'Datasets',
+    nav: { label: 'Datasets', order: 30 },
+    load: () => import('./datasets.tsx'),
+  },
+  { path: 'datasets/:name', title: 'Dataset', load: () => import('./dataset.tsx') },
+  {
+    path: 'datasets/:name/versions/:version',
+    title: 'Dataset version',
+    load: () => import('./dataset-version.tsx'),
+  },
+  // Training jobs and monitoring: between 30 and 80.
+  {
+    path: 'api-keys',
+    title: 'API keys',
+    nav: { label: 'API keys', order: 80 },
+    load: () => import('./api-keys.tsx'),
+  },
+  {
+    path: 'users',
+    title: 'Users',
+    nav: { label: 'Users', order: 90 },
+    adminOnly: true,
+    load: () => import('./users.tsx'),
   },
 ];
 

@@ -30,7 +30,7 @@ class MemoryStorage implements Storage {
 const identity: IdentitySettings = {
   discoveryUrl: 'http://api.test/v1/auth/config',
   redirectUri: 'http://api.test/console/callback',
-  signOutRedirectUri: 'http://api.test/console/',
+  logoutRedirectUri: 'http://api.test/console/',
 };
 const DISCOVERY = {
   authorizationEndpoint: 'http://idp.test/oauth2/authorize',
@@ -228,6 +228,6 @@ describe('Auth.signOut', () => {
     const logout = new URL(h.navigations.at(-1) ?? '');
     expect(`${logout.origin}${logout.pathname}`).toBe(DISCOVERY.logoutEndpoint);
     expect(logout.searchParams.get('client_id')).toBe('console-client');
-    expect(logout.searchParams.get('logout_uri')).toBe(identity.signOutRedirectUri);
+    expect(logout.searchParams.get('logout_uri')).toBe(identity.logoutRedirectUri);
   });
 });

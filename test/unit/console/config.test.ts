@@ -10,7 +10,7 @@ describe('parseConfig', () => {
       identity: {
         discoveryUrl: 'https://api.example.com/v1/auth/config',
         redirectUri: 'https://console.example.com/console/callback',
-        signOutRedirectUri: 'https://console.example.com/console/',
+        logoutRedirectUri: 'https://console.example.com/console/',
       },
     });
   });

@@ -10,7 +10,7 @@ const config: ConsoleConfigFile = {
   identity: {
     discoveryUrl: 'http://127.0.0.1:3000/v1/auth/config',
     redirectUri: 'http://127.0.0.1:3000/console/callback',
-    signOutRedirectUri: 'http://127.0.0.1:3000/console/',
+    logoutRedirectUri: 'http://127.0.0.1:3000/console/',
   },
 };
 let dir: string;
@@ -37,6 +37,7 @@ describe('consoleSite.handle', () => {
       expect(csp).toContain("script-src 'self';");
       expect(csp).not.toContain('unsafe-inline');
       expect(csp).toContain("connect-src 'self' http://127.0.0.1:3000 http://127.0.0.1:3001;");
+      expect(response.headers['x-frame-options']).toBe('DENY');
       expect(csp).toContain("frame-ancestors 'none'");
     }
   });
