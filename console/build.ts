@@ -57,16 +57,21 @@ export async function buildConsole(options: ConsoleBuildOptions = {}): Promise<C
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => resolve(file));
-  const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined);
-  if (entry === undefined) throw new Error('esbuild produced no entry bundle for the console');
+  // Pages loaded with import() are entry points too: the app's is the one built from main.tsx.
+  const entry = Object.entries(result.metafile.outputs).find(([, output]) =>
+    output.entryPoint?.endsWith('src/main.tsx'),
+  );
+  if (entry === undefined || entry[1].cssBundle === undefined) {
+    throw new Error('esbuild produced no script and stylesheet for console/src/main.tsx');
+  }
   const script = basename(entry[0]);
-  const stylesheet = entry[1].cssBundle === undefined ? undefined : basename(entry[1].cssBundle);
+  const stylesheet = basename(entry[1].cssBundle);
 
   const template = await readFile(join(consoleRoot, 'src/index.html'), 'utf8');
   const html = template
     .replaceAll('%BASE%', CONSOLE_BASE_PATH)
     .replace('%SCRIPT%', `assets/${script}`)
-    .replace('%STYLESHEET%', stylesheet === undefined ? '' : `assets/${stylesheet}`);
+    .replace('%STYLESHEET%', `assets/${stylesheet}`);
   if (html.includes('%')) throw new Error('console/src/index.html has a placeholder the build does not fill');
   await mkdir(outdir, { recursive: true });
   await writeFile(join(outdir, 'index.html'), html);

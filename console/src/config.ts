@@ -91,7 +91,10 @@ export function parseConfig(raw: unknown, consoleUrl: string): ConsoleConfig {
 }
 
 /** `consoleUrl`: where the console is served, `https://host/console/`. */
-export async function loadConfig(consoleUrl: string, fetchImpl: typeof fetch = fetch): Promise<ConsoleConfig> {
+export async function loadConfig(
+  consoleUrl: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ConsoleConfig> {
   const response = await fetchImpl(new URL('config.json', consoleUrl), { cache: 'no-store' });
   if (!response.ok) throw new ConfigError(`config.json answered ${response.status}`);
   return parseConfig(await response.json(), consoleUrl);

@@ -40,6 +40,12 @@ export function predictFormFor(signature: Schemas['ModelSignature']): PredictFor
   }
   const first = inputs[0];
   const columns = first?.shape?.[1];
+  if (inputs.length === 1 && first !== undefined && first.shape !== null && first.shape.length > 2) {
+    return {
+      layout: 'unsupported',
+      reason: `Input ${first.name} has shape [${first.shape.map((d) => d ?? '?').join(', ')}]; send it through the API.`,
+    };
+  }
   if (inputs.length === 1 && first !== undefined && typeof columns === 'number' && columns > 1) {
     const kind = kinds[0] ?? 'number';
     return {
@@ -49,18 +55,6 @@ export function predictFormFor(signature: Schemas['ModelSignature']): PredictFor
         label: `${first.name} ${i + 1}`,
         kind,
       })),
-    };
-  }
-  if (
-    inputs.length === 1 &&
-    first !== undefined &&
-    columns === undefined &&
-    first.shape !== null &&
-    first.shape.length > 2
-  ) {
-    return {
-      layout: 'unsupported',
-      reason: `Input ${first.name} has shape [${first.shape.join(', ')}]; send it through the API.`,
     };
   }
   return {

@@ -28,7 +28,10 @@ describe.runIf(run)('console: API keys', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('api-key-secret').textContent()) ?? '';
     expect(secret.length).toBeGreaterThan(20);
-    expect((await s.t.call('GET', '/v1/me', { apiKey: secret })).json).toMatchObject({ username: 'alice', via: 'apiKey' });
+    expect((await s.t.call('GET', '/v1/me', { apiKey: secret })).json).toMatchObject({
+      username: 'alice',
+      via: 'apiKey',
+    });
     const row = page.getByRole('row').filter({ hasText: 'console test key' });
     expect(await row.textContent()).toContain('active');
     await s.screenshot(page, 'api-keys-created');
@@ -40,7 +43,11 @@ describe.runIf(run)('console: API keys', () => {
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Revoke console test key' }).click();
-    await page.getByRole('row').filter({ hasText: 'console test key' }).getByText('revoked', { exact: true }).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'console test key' })
+      .getByText('revoked', { exact: true })
+      .waitFor();
     expect((await s.t.call('GET', '/v1/me', { apiKey: secret })).status).toBeGreaterThanOrEqual(401);
     expect(scriptOrPolicyProblems(s)).toEqual([]);
     await page.close();
@@ -50,7 +57,9 @@ describe.runIf(run)('console: API keys', () => {
     const alice = await s.newPage();
     await openSignedIn(s, alice, 'alice', 'api-keys');
     await alice.getByRole('navigation', { name: 'Main' }).waitFor();
-    expect(await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect(
+      await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count(),
+    ).toBe(0);
     await alice.close();
 
     const page = await s.newPage();

@@ -24,7 +24,11 @@ beforeAll(async () => {
   if (!run) return;
   s = await startConsoleSession();
   const client = createPlatformClient({ baseUrl: s.t.platform.apiUrl, credential: await s.t.token('alice') });
-  const version = await uploadDataset(client, { path: IRIS_CSV }, { name: 'iris', description: 'Fisher’s iris' });
+  const version = await uploadDataset(
+    client,
+    { path: IRIS_CSV },
+    { name: 'iris', description: 'Fisher’s iris' },
+  );
   expect(version.status).toBe('ready');
 }, 120_000);
 afterAll(async () => s?.close());
@@ -43,8 +47,9 @@ describe.runIf(run)('console: datasets', () => {
   });
 
   it('draws each numeric column’s histogram and the species’ top values, as the profile has them', async () => {
-    const profile = (await s.t.call('GET', '/v1/datasets/iris/versions/1', { token: await s.t.token('alice') })).json
-      .profile;
+    const profile = (
+      await s.t.call('GET', '/v1/datasets/iris/versions/1', { token: await s.t.token('alice') })
+    ).json.profile;
     const page = await s.newPage();
     await openSignedIn(s, page, 'alice', 'datasets/iris/versions/1');
     await page.getByRole('heading', { name: 'Quality report' }).waitFor();
@@ -67,7 +72,9 @@ describe.runIf(run)('console: datasets', () => {
     expect(await species.locator('svg').getAttribute('aria-label')).toMatch(/setosa 50/);
     await s.screenshot(page, 'datasets-profile');
     await page.setViewportSize(PHONE);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
     await s.screenshot(page, 'datasets-profile-phone');
     expect(scriptOrPolicyProblems(s)).toEqual([]);
     await page.close();

@@ -6,7 +6,6 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../support/fixtures.ts';
 import {
   type ConsoleSession,
   chromiumAvailable,
@@ -15,6 +14,7 @@ import {
   scriptOrPolicyProblems,
   startConsoleSession,
 } from '../support/browser.ts';
+import { fixture } from '../support/fixtures.ts';
 
 const run = chromiumAvailable();
 const IRIS_FILE = fileURLToPath(new URL('../fixtures/onnx/iris_logreg_zipmap.onnx', import.meta.url));
@@ -50,6 +50,7 @@ describe.runIf(run)('console: models', () => {
     await page.waitForURL(/\/predict$/);
     const row = iris.rows[0] as number[];
     const fields = page.getByRole('form', { name: 'Prediction input' }).getByRole('textbox');
+    await fields.first().waitFor();
     expect(await fields.count()).toBe(row.length);
     for (const [i, value] of row.entries()) await fields.nth(i).fill(String(value));
     await page.getByRole('button', { name: 'Predict' }).click();
@@ -78,7 +79,9 @@ describe.runIf(run)('console: models', () => {
     const trail = page.getByRole('table').filter({ hasText: 'Comment' });
     await trail.getByText('checked against the holdout set').waitFor();
     expect(await trail.textContent()).toContain('admin');
-    const stored = await s.t.call('GET', '/v1/models/iris-console/versions/1', { token: await s.t.token('admin') });
+    const stored = await s.t.call('GET', '/v1/models/iris-console/versions/1', {
+      token: await s.t.token('admin'),
+    });
     expect(stored.json.status).toBe('approved');
     expect(stored.json.auditTrail.at(-1).comment).toBe('checked against the holdout set');
     await page.close();
@@ -92,7 +95,10 @@ describe.runIf(run)('console: models', () => {
       headers: { 'content-type': 'application/octet-stream' },
     });
     expect(second.status).toBe(201);
-    expect((await s.t.call('POST', '/v1/models/iris-console/versions/2/approve', { token: admin, body: {} })).status).toBe(200);
+    expect(
+      (await s.t.call('POST', '/v1/models/iris-console/versions/2/approve', { token: admin, body: {} }))
+        .status,
+    ).toBe(200);
 
     const page = await s.newPage();
     await openSignedIn(s, page, 'admin', 'models/iris-console');
@@ -103,26 +109,30 @@ describe.runIf(run)('console: models', () => {
     await form.getByRole('spinbutton', { name: /Weight of version 1/ }).fill('25');
     expect(await form.getByRole('spinbutton', { name: /Weight of version 2/ }).inputValue()).toBe('75');
     const preview = form.getByTestId('weights-bar');
-    expect(await preview.locator('rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('width')))).toEqual([
-      '75',
-      '25',
-    ]);
+    expect(
+      await preview.locator('rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('width'))),
+    ).toEqual(['75', '25']);
     await form.getByRole('button', { name: 'Save production' }).click();
 
     const saved = page.locator('.panel').filter({ has: page.getByRole('heading', { name: 'production' }) });
     await saved.waitFor();
-    expect(await saved.getByTestId('weights-bar').getAttribute('aria-label')).toBe(
-      'Traffic of production: version 2: 75%, version 1: 25%',
-    );
+    const drawn = saved.getByTestId('weights-bar');
+    const byVersion = await drawn
+      .locator('rect')
+      .evaluateAll((rects) => rects.map((r) => [r.getAttribute('data-version'), r.getAttribute('width')]));
+    expect(Object.fromEntries(byVersion)).toEqual({ '1': '25', '2': '75' });
     const model = await s.t.call('GET', '/v1/models/iris-console', { token: admin });
-    expect(model.json.aliases.production.routes).toEqual([
-      { version: 2, weight: 75 },
+    const routes = [...model.json.aliases.production.routes].sort((a: any, b: any) => a.version - b.version);
+    expect(routes).toEqual([
       { version: 1, weight: 25 },
+      { version: 2, weight: 75 },
     ]);
     await s.screenshot(page, 'models-aliases');
     await page.setViewportSize(PHONE);
     await s.screenshot(page, 'models-aliases-phone');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
     await page.close();
   });
 });

@@ -56,7 +56,8 @@ export function resolveIdentity(
       'This deployment has no app client for the console (config.json names none, and neither does the sign-in discovery).',
     );
   }
-  const logoutEndpoint = settings.logoutEndpoint ?? stringField(document, 'logoutEndpoint', 'end_session_endpoint');
+  const logoutEndpoint =
+    settings.logoutEndpoint ?? stringField(document, 'logoutEndpoint', 'end_session_endpoint');
   const discoveredScopes = Array.isArray(document.scopes)
     ? document.scopes.filter((s) => typeof s === 'string')
     : [];

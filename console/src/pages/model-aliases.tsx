@@ -11,6 +11,7 @@ import { useConsole } from '../context.ts';
 
 type Route = { version: number; weight: number };
 
+/** By version number, so a version keeps its colour in every bar. */
 const SPLIT_COLOURS = ['#0b57d0', '#b3261e', '#146c2e', '#8a5300', '#6a1b9a'];
 
 /** The split as one bar of segments, each labelled with its version and share. */
@@ -26,7 +27,7 @@ export function WeightsBar({ routes, label }: { readonly routes: readonly Route[
       aria-label={`${label}: ${description}`}
       data-testid="weights-bar"
     >
-      {routes.map((route, i) => {
+      {routes.map((route) => {
         const x = offset;
         offset += route.weight;
         return (
@@ -36,7 +37,7 @@ export function WeightsBar({ routes, label }: { readonly routes: readonly Route[
             y={0}
             width={route.weight}
             height={10}
-            fill={SPLIT_COLOURS[i % SPLIT_COLOURS.length]}
+            fill={SPLIT_COLOURS[route.version % SPLIT_COLOURS.length]}
             data-version={route.version}
           >
             <title>{`version ${route.version}: ${route.weight}%`}</title>
@@ -50,9 +51,9 @@ export function WeightsBar({ routes, label }: { readonly routes: readonly Route[
 function WeightsLegend({ routes }: { readonly routes: readonly Route[] }) {
   return (
     <ul class="weights-legend">
-      {routes.map((route, i) => (
+      {routes.map((route) => (
         <li key={route.version}>
-          <span class="swatch" data-colour={i % SPLIT_COLOURS.length} aria-hidden="true" />
+          <span class="swatch" data-colour={route.version % SPLIT_COLOURS.length} aria-hidden="true" />
           version {route.version}: {route.weight}%
         </li>
       ))}
@@ -228,6 +229,7 @@ function SetAliasForm({
       {routes.length > 1 ? (
         <>
           <WeightsBar routes={routes} label="Split to save" />
+          <WeightsLegend routes={routes} />
           <p aria-live="polite" class={total === 100 ? 'hint' : 'problem-title'}>
             Weights sum to {total}%{total === 100 ? '' : ': they must sum to 100%'}.
           </p>

@@ -63,7 +63,11 @@ export class StreamingHistogram {
     }
     const bins: HistogramBin[] = [];
     for (let cell = this.#low; cell <= this.#high; cell++) {
-      bins.push({ start: cell * this.#width, end: (cell + 1) * this.#width, count: this.#cells.get(cell) ?? 0 });
+      bins.push({
+        start: cell * this.#width,
+        end: (cell + 1) * this.#width,
+        count: this.#cells.get(cell) ?? 0,
+      });
     }
     return { binWidth: this.#width, bins };
   }

@@ -34,9 +34,19 @@ describe('predictFormFor', () => {
 
   it('says why a signature cannot be a form', () => {
     expect(
-      predictFormFor({ kind: 'other', inputs: [{ name: 'image', type: 'float32', shape: [null, 3, 224, 224] }], outputs: [] }),
+      predictFormFor({
+        kind: 'other',
+        inputs: [{ name: 'image', type: 'float32', shape: [null, 3, 224, 224] }],
+        outputs: [],
+      }),
     ).toMatchObject({ layout: 'unsupported' });
-    expect(predictFormFor({ kind: 'other', inputs: [{ name: 'm', type: 'map(int64,float)', shape: null }], outputs: [] })).toMatchObject({
+    expect(
+      predictFormFor({
+        kind: 'other',
+        inputs: [{ name: 'm', type: 'map(int64,float)', shape: null }],
+        outputs: [],
+      }),
+    ).toMatchObject({
       layout: 'unsupported',
     });
   });

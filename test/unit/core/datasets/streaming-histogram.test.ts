@@ -46,6 +46,8 @@ describe('StreamingHistogram', () => {
   });
 
   it('ignores values that are not finite', () => {
-    expect(histogramOf([1, Number.NaN, Number.POSITIVE_INFINITY, 2])?.bins.reduce((s, b) => s + b.count, 0)).toBe(2);
+    expect(
+      histogramOf([1, Number.NaN, Number.POSITIVE_INFINITY, 2])?.bins.reduce((s, b) => s + b.count, 0),
+    ).toBe(2);
   });
 });
