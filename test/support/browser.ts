@@ -98,7 +98,8 @@ export async function startConsoleSession(): Promise<ConsoleSession> {
 
 /**
  * Puts tokens the local identity provider issued into the tab's sessionStorage, where the console's
- * sign-in keeps them, and opens `path`. For tests of pages; the sign-in flow itself has its own test.
+ * sign-in keeps them, and opens `path`. For tests of pages; the sign-in flow itself is tested in
+ * console-sign-in.test.ts.
  */
 export async function openSignedIn(
   session: ConsoleSession,

@@ -107,7 +107,9 @@ export function armRows(usage: UsageLike): ArmRow[] {
 }
 
 /** The same arms in long format for grouped bars: one row per arm × latency percentile. */
-export function armLatencyBars(arms: readonly ArmRow[]): { version: string; percentile: string; ms: number }[] {
+export function armLatencyBars(
+  arms: readonly ArmRow[],
+): { version: string; percentile: string; ms: number }[] {
   return arms.flatMap((arm) =>
     PERCENTILES.flatMap((percentile) => {
       const ms = arm[percentile];
@@ -140,7 +142,9 @@ const edgeFormat = new Intl.NumberFormat('en', { maximumSignificantDigits: 3 });
 export function binLabels(distribution: FeatureDistribution): string[] {
   if (distribution.categories) return [...distribution.categories];
   const edges = distribution.edges ?? [];
-  return edges.slice(0, -1).map((low, i) => `${edgeFormat.format(low)}–${edgeFormat.format(edges[i + 1] ?? low)}`);
+  return edges
+    .slice(0, -1)
+    .map((low, i) => `${edgeFormat.format(low)}–${edgeFormat.format(edges[i + 1] ?? low)}`);
 }
 
 /** Training and live shares per bin, side by side (each sums to 1 over the bins). */

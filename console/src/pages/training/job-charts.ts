@@ -109,7 +109,9 @@ export function confusionCells(
 }
 
 /** The matrix a job's metrics hold, when they hold one (classification). */
-export function confusionMatrixOf(metrics: Readonly<Record<string, unknown>> | undefined): number[][] | undefined {
+export function confusionMatrixOf(
+  metrics: Readonly<Record<string, unknown>> | undefined,
+): number[][] | undefined {
   const matrix = metrics?.confusion_matrix;
   if (!Array.isArray(matrix) || !matrix.every((row) => Array.isArray(row))) return undefined;
   return matrix as number[][];
@@ -134,5 +136,7 @@ export function residualPoints(
 
 /** The numeric metrics of a record, for tables and the metric picker (the matrix left out). */
 export function numericMetrics(metrics: Readonly<Record<string, unknown>> | undefined): [string, number][] {
-  return Object.entries(metrics ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  return Object.entries(metrics ?? {}).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
 }

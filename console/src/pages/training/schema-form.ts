@@ -175,7 +175,10 @@ export function initialValues(schema: JsonSchema, fields: readonly FormField[]):
 }
 
 /** The field's value as the body takes it, or an error message; undefined when left empty. */
-function valueOf(field: FormField, raw: string | readonly string[] | undefined): { value?: unknown; error?: string } {
+function valueOf(
+  field: FormField,
+  raw: string | readonly string[] | undefined,
+): { value?: unknown; error?: string } {
   if (field.kind === 'choices') {
     const list = Array.isArray(raw) ? raw : [];
     if (list.length === 0) return field.required ? { error: 'Choose at least one.' } : {};
@@ -205,7 +208,9 @@ function valueOf(field: FormField, raw: string | readonly string[] | undefined):
       return { value };
     }
     case 'choice':
-      return field.options.includes(text) ? { value: text } : { error: `One of ${field.options.join(', ')}.` };
+      return field.options.includes(text)
+        ? { value: text }
+        : { error: `One of ${field.options.join(', ')}.` };
     case 'json': {
       try {
         const value: unknown = JSON.parse(text);
