@@ -175,7 +175,7 @@ export function initialValues(schema: JsonSchema, fields: readonly FormField[]):
 }
 
 /** The field's value as the body takes it, or an error message; undefined when left empty. */
-function valueOf(
+function fieldValue(
   field: FormField,
   raw: string | readonly string[] | undefined,
 ): { value?: unknown; error?: string } {
@@ -256,7 +256,7 @@ function collect(
       if (nested !== undefined) body[field.name] = nested;
       continue;
     }
-    const { value, error } = valueOf(field, values[field.path]);
+    const { value, error } = fieldValue(field, values[field.path]);
     if (error !== undefined) errors.push({ path: field.path, message: error });
     else if (value !== undefined) body[field.name] = value;
   }
