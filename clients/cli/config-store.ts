@@ -18,6 +18,18 @@ export type StoredCredential =
       /** Where it came from: `local` (the local identity provider). */
       readonly source: 'local';
     }
+  | {
+      /** A browser sign-in (authorization code + PKCE): refreshed before it expires. */
+      readonly kind: 'oauth';
+      readonly accessToken: string;
+      readonly refreshToken: string;
+      /** ISO time the access token stops working. */
+      readonly expiresAt: string;
+      readonly username: string;
+      readonly clientId: string;
+      readonly tokenEndpoint: string;
+      readonly revocationEndpoint: string;
+    }
   | { readonly kind: 'apiKey'; readonly apiKey: string };
 
 export interface Profile {

@@ -32,7 +32,7 @@ export function globals(command: Command): GlobalOptions {
 
 export async function client(context: CliContext, command: Command): Promise<PlatformClient> {
   const { profile } = globals(command);
-  return clientFor(await context.store.profile(profile), profile);
+  return clientFor(context.store, profile);
 }
 
 export function parsePositiveInt(name: string) {

@@ -3,7 +3,7 @@
  * `npx mlp` starts it) with its own config directory: login → datasets upload → train --watch →
  * predict --file → models download, and how it fails.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform.ts';
+import { postForm, signInThroughBrowser } from '../support/oauth-browser.ts';
 
 const MLP = fileURLToPath(new URL('../../clients/cli/mlp.ts', import.meta.url));
 const IRIS_CSV = fileURLToPath(new URL('../../data/public/iris.csv', import.meta.url));
@@ -38,6 +39,42 @@ function mlp(args: readonly string[], input?: string): Promise<Run> {
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input ?? '');
+  });
+}
+
+/**
+ * Runs `mlp login` (browser flow) and plays the browser: reads the authorization URL it prints, signs
+ * in on the page as `username`, and follows the redirect to the CLI's loopback listener.
+ */
+function mlpBrowserLogin(args: readonly string[], username: string): Promise<Run & { url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MLP, ...args], {
+      cwd: scratch,
+      env: { PATH: process.env.PATH ?? '', MLP_CONFIG_DIR: configDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let url = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const found = /^(http\S+\/oauth2\/authorize\?\S+)$/m.exec(stderr)?.[1];
+      if (found && url === '') {
+        url = found;
+        signInThroughBrowser(url, username)
+          .then((callback) => fetch(callback))
+          .then((page) => page.text())
+          .catch(reject);
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr, url });
+    });
   });
 }
 
@@ -250,6 +287,52 @@ describe('mlp against the local platform', () => {
     expect(shown.stdout).toContain('Aliases: production→1');
     expect(shown.stdout).toMatch(/\n1\s+approved\s+scikit-learn/);
     expect(shown.stdout).toMatch(/\n2\s+rejected\s+scikit-learn/);
+  });
+
+  it('signs in with the browser flow, refreshes an expired token on the next command, and revokes it on logout', async () => {
+    // Prepare
+    const credentials = join(configDir, 'credentials.json');
+    const readProfile = async () => JSON.parse(await readFile(credentials, 'utf8')).profiles.browser;
+
+    // Act
+    const login = await mlpBrowserLogin(
+      ['--profile', 'browser', 'login', '--api-url', t.platform.apiUrl, '--no-browser'],
+      'bob',
+    );
+    const signedIn = await readProfile();
+    const mode = (await stat(credentials)).mode & 0o777;
+    // Force expiry: the next command must refresh before calling the API.
+    const saved = JSON.parse(await readFile(credentials, 'utf8'));
+    saved.profiles.browser.credential.expiresAt = new Date(Date.now() - 1000).toISOString();
+    await writeFile(credentials, JSON.stringify(saved));
+    const whoami = await mlp(['whoami', '--profile', 'browser']);
+    const refreshed = await readProfile();
+    const logout = await mlp(['logout', '--profile', 'browser']);
+    const afterLogout = await postForm(signedIn.credential.tokenEndpoint, {
+      grant_type: 'refresh_token',
+      client_id: signedIn.credential.clientId,
+      refresh_token: signedIn.credential.refreshToken,
+    });
+
+    // Assess
+    expect(login.code).toBe(0);
+    const authorize = new URL(login.url);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${t.platform.identity.url}/oauth2/authorize`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(login.stdout).toMatch(/^Signed in to .* as bob \(profile browser/);
+    expect(mode).toBe(0o600);
+    expect(signedIn.credential).toMatchObject({
+      kind: 'oauth',
+      username: 'bob',
+      clientId: 'local-cli-client',
+    });
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toBe(`bob (user) at ${t.platform.apiUrl}, via token\n`);
+    expect(refreshed.credential.accessToken).not.toBe(signedIn.credential.accessToken);
+    expect(new Date(refreshed.credential.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect(logout.stdout).toBe('Signed out of profile browser (refresh token revoked).\n');
+    expect(afterLogout).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('prints --help for every command', async () => {

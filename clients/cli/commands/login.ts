@@ -1,9 +1,11 @@
 /** `mlp login`, `mlp logout`, `mlp whoami`. */
 import type { Command } from 'commander';
 import { createPlatformClient, unwrap } from '../../sdk/src/index.ts';
+import { signInWithBrowser } from '../browser-sign-in.ts';
 import type { StoredCredential } from '../config-store.ts';
-import { type CliContext, globals } from '../context.ts';
+import { type CliContext, globals, parsePositiveInt } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
+import { revokeRefreshToken } from '../oauth.ts';
 import { printJson, printLine } from '../output.ts';
 import { clientFor } from '../session.ts';
 
@@ -52,23 +54,55 @@ export function registerLogin(program: Command, context: CliContext): void {
     .option('--identity-url <url>', 'the local identity provider (default: the port after the API)')
     .option('--api-key <key>', 'sign in with an API key ("-" reads it from stdin, keeping it out of ps)')
     .option('--expires-in <seconds>', 'local tokens: lifetime in seconds', '43200')
+    .option(
+      '--port <port>',
+      'browser sign-in: the loopback port to receive the redirect on',
+      parsePositiveInt('--port'),
+    )
+    .option('--no-browser', 'browser sign-in: only print the URL to open (headless machines)')
+    .option(
+      '--timeout <seconds>',
+      'browser sign-in: how long to wait for it',
+      parsePositiveInt('--timeout'),
+      300,
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  mlp login --local alice\n  mlp login --api-url https://abc.execute-api.eu-west-1.amazonaws.com --api-key - < key.txt\n' +
-        '\nCognito sign-in with a password is not built yet: on AWS, create an API key (POST /v1/api-keys) and use --api-key.',
+      "\nWithout --local or --api-key, signs in with the browser: opens the identity provider's sign-in page\n" +
+        '(Cognito on AWS, the local identity provider under npm start), prints its URL too, and waits for the\n' +
+        'redirect on a loopback port. The tokens are refreshed before they expire; mlp logout revokes them.\n' +
+        '\nExamples:\n  mlp login --api-url https://abc.execute-api.eu-west-1.amazonaws.com\n  mlp login --local alice\n' +
+        '  mlp login --api-url https://abc.execute-api.eu-west-1.amazonaws.com --api-key - < key.txt',
     )
     .action(
       async (
-        options: { apiUrl: string; local?: string; identityUrl?: string; apiKey?: string; expiresIn: string },
+        options: {
+          apiUrl: string;
+          local?: string;
+          identityUrl?: string;
+          apiKey?: string;
+          expiresIn: string;
+          port?: number;
+          browser: boolean;
+          timeout: number;
+        },
         command: Command,
       ) => {
         const { profile, json } = globals(command);
-        if ((options.local === undefined) === (options.apiKey === undefined)) {
-          throw new CliError('Give one of --local <username> or --api-key <key>.', EXIT.usage);
+        if (options.local !== undefined && options.apiKey !== undefined) {
+          throw new CliError('Give one of --local <username> or --api-key <key>, not both.', EXIT.usage);
         }
         const apiUrl = options.apiUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
         let credential: StoredCredential;
-        if (options.local !== undefined) {
+        if (options.local === undefined && options.apiKey === undefined) {
+          credential = await signInWithBrowser({
+            apiUrl,
+            io: context.io,
+            openBrowser: options.browser,
+            timeoutMs: options.timeout * 1000,
+            ...(options.port === undefined ? {} : { port: options.port }),
+          });
+        } else if (options.local !== undefined) {
           const seconds = Number(options.expiresIn);
           if (!Number.isInteger(seconds) || seconds < 1)
             throw new CliError('--expires-in must be a whole number of seconds.', EXIT.usage);
@@ -91,9 +125,10 @@ export function registerLogin(program: Command, context: CliContext): void {
         }
         const api = createPlatformClient({
           baseUrl: apiUrl,
-          credential: credential.kind === 'token' ? credential.accessToken : credential.apiKey,
+          credential: credential.kind === 'apiKey' ? credential.apiKey : credential.accessToken,
         });
         const me = unwrap(await api.api.GET('/v1/me'));
+        if (credential.kind === 'oauth') credential = { ...credential, username: me.username };
         await context.store.save(profile, { apiUrl, credential });
         if (json) printJson(context.io, { profile, apiUrl, caller: me });
         else
@@ -106,13 +141,21 @@ export function registerLogin(program: Command, context: CliContext): void {
 
   program
     .command('logout')
-    .description("Forget the profile's credential.")
+    .description("Forget the profile's credential; a browser sign-in's refresh token is revoked first.")
     .action(async (_: unknown, command: Command) => {
       const { profile } = globals(command);
+      const stored = (await context.store.read()).profiles[profile];
+      let revoked = '';
+      if (stored?.credential.kind === 'oauth') {
+        const { revocationEndpoint, clientId, refreshToken } = stored.credential;
+        revoked = (await revokeRefreshToken(revocationEndpoint, clientId, refreshToken))
+          ? ' (refresh token revoked)'
+          : ' (the identity provider did not confirm revoking the refresh token; it ends on its own within 30 days)';
+      }
       const removed = await context.store.remove(profile);
       printLine(
         context.io,
-        removed ? `Signed out of profile ${profile}.` : `Profile ${profile} was not signed in.`,
+        removed ? `Signed out of profile ${profile}${revoked}.` : `Profile ${profile} was not signed in.`,
       );
     });
 
@@ -122,7 +165,7 @@ export function registerLogin(program: Command, context: CliContext): void {
     .action(async (_: unknown, command: Command) => {
       const { profile, json } = globals(command);
       const stored = await context.store.profile(profile);
-      const me = unwrap(await clientFor(stored, profile).api.GET('/v1/me'));
+      const me = unwrap(await (await clientFor(context.store, profile)).api.GET('/v1/me'));
       if (json) printJson(context.io, me);
       else printLine(context.io, `${me.username} (${me.role}) at ${stored.apiUrl}, via ${me.via}`);
     });

@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { localIdentityUrl } from '../../../clients/cli/commands/login.ts';
 import { ConfigStore, configDirectory } from '../../../clients/cli/config-store.ts';
 import { describeFailure, EXIT } from '../../../clients/cli/exit-codes.ts';
 import { renderTable } from '../../../clients/cli/output.ts';
 import { parseCsvRows, parseJsonLines, predictionRecords } from '../../../clients/cli/rows-file.ts';
-import { clientFor } from '../../../clients/cli/session.ts';
+import { currentCredential } from '../../../clients/cli/session.ts';
 import { ApiError } from '../../../clients/sdk/src/index.ts';
 
 describe('renderTable', () => {
@@ -138,27 +138,110 @@ describe('ConfigStore', () => {
   });
 });
 
-describe('clientFor', () => {
-  it('refuses an expired local token before calling the API, saying how to sign in again', () => {
+describe('currentCredential', () => {
+  let directory: string;
+  let store: ConfigStore;
+  const oauth = {
+    kind: 'oauth' as const,
+    accessToken: 'old-access',
+    refreshToken: 'refresh-1',
+    expiresAt: '2026-01-01T00:04:00.000Z',
+    username: 'alice',
+    clientId: 'cli',
+    tokenEndpoint: 'https://idp.example/oauth2/token',
+    revocationEndpoint: 'https://idp.example/oauth2/revoke',
+  };
+  const now = new Date('2026-01-01T00:00:00Z');
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'mlp-session-'));
+    store = new ConfigStore(directory);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('refuses an expired local token before calling the API, saying how to sign in again', async () => {
+    // Prepare
+    await store.save('work', {
+      apiUrl: 'http://a',
+      credential: {
+        kind: 'token',
+        accessToken: 't',
+        expiresAt: '2026-01-01T00:00:00.000Z',
+        username: 'alice',
+        source: 'local',
+      },
+    });
+
     // Act
-    const call = () =>
-      clientFor(
-        {
-          apiUrl: 'http://a',
-          credential: {
-            kind: 'token',
-            accessToken: 't',
-            expiresAt: '2026-01-01T00:00:00.000Z',
-            username: 'alice',
-            source: 'local',
-          },
-        },
-        'work',
-        new Date('2026-01-01T00:00:01Z'),
-      );
+    const call = currentCredential(store, 'work', new Date('2026-01-01T00:00:01Z'));
 
     // Assess
-    expect(call).toThrow('run mlp login --local alice --profile work.');
+    await expect(call).rejects.toThrow('run mlp login --local alice --profile work.');
+  });
+
+  it('refreshes a browser sign-in with under five minutes left, and saves the new token (0600)', async () => {
+    // Prepare
+    await store.save('default', { apiUrl: 'http://a', credential: oauth });
+    const fetchMock = vi
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(
+        Response.json({ access_token: 'new-access', expires_in: 3600, token_type: 'Bearer' }),
+      );
+
+    // Act
+    const profile = await currentCredential(store, 'default', now);
+
+    // Assess
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe(oauth.tokenEndpoint);
+    expect(Object.fromEntries(new URLSearchParams(String(init?.body)))).toEqual({
+      grant_type: 'refresh_token',
+      client_id: 'cli',
+      refresh_token: 'refresh-1',
+    });
+    expect(profile.credential).toMatchObject({
+      accessToken: 'new-access',
+      refreshToken: 'refresh-1',
+      expiresAt: '2026-01-01T01:00:00.000Z',
+    });
+    expect((await store.profile('default')).credential).toEqual(profile.credential);
+    expect((await stat(store.path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps a browser sign-in with time left as it is, without calling the identity provider', async () => {
+    // Prepare
+    await store.save('default', {
+      apiUrl: 'http://a',
+      credential: { ...oauth, expiresAt: '2026-01-01T00:30:00Z' },
+    });
+    const fetchMock = vi.spyOn(globalThis, 'fetch');
+
+    // Act
+    const profile = await currentCredential(store, 'default', now);
+
+    // Assess
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(profile.credential).toMatchObject({ accessToken: 'old-access' });
+  });
+
+  it('says to sign in again when the refresh token is refused', async () => {
+    // Prepare
+    await store.save('work', { apiUrl: 'http://a', credential: oauth });
+    vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+      Response.json({ error: 'invalid_grant', error_description: 'revoked' }, { status: 400 }),
+    );
+
+    // Act
+    const call = currentCredential(store, 'work', now);
+
+    // Assess
+    await expect(call).rejects.toMatchObject({
+      exitCode: EXIT.auth,
+      message: expect.stringMatching(/revoked.*run mlp login --profile work\.$/),
+    });
   });
 });
 
