@@ -6,6 +6,7 @@
 
 import * as ort from 'onnxruntime-node';
 import { UnprocessableError, ValidationError } from '#core/errors.ts';
+import { packFloat16, unpackFloat16 } from '#core/inference/float16.ts';
 import { feedsFromPlan, type InstancesPlan, planInstances } from '#core/inference/instances.ts';
 import {
   type ModelSignature,
@@ -74,15 +75,21 @@ function rowsOf(feeds: TensorMap): number {
 }
 
 function toOrtTensor(tensor: TensorData): ort.Tensor {
-  // The TensorData buffers are the types onnxruntime expects for each element type.
-  return new ort.Tensor(tensor.type as ort.Tensor.Type, tensor.data as ort.Tensor.DataType, tensor.dims);
+  // The TensorData buffers are the types onnxruntime expects for each element type, except
+  // float16: values in the core, FP16 bit patterns (a Uint16Array) for onnxruntime.
+  const data = tensor.type === 'float16' ? packFloat16(tensor.data as Float32Array) : tensor.data;
+  return new ort.Tensor(tensor.type as ort.Tensor.Type, data as ort.Tensor.DataType, tensor.dims);
 }
 
 function fromOrtValue(value: ort.OnnxValue): TensorData {
   const tensor = value as ort.Tensor;
+  const data =
+    tensor.type === 'float16' && tensor.data instanceof Uint16Array
+      ? unpackFloat16(tensor.data)
+      : tensor.data;
   return {
     type: tensor.type as TensorData['type'],
-    data: tensor.data as TensorData['data'],
+    data: data as TensorData['data'],
     dims: tensor.dims,
   };
 }

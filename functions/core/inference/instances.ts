@@ -10,6 +10,7 @@
  * missing values (see `ServingPlan.inputsAcceptingMissing`).
  */
 import { PayloadTooLargeError, UnprocessableError, ValidationError } from '../errors.ts';
+import { FLOAT16_MAX, roundBufferToFloat16 } from './float16.ts';
 import type { TensorInfo, ValueInfo } from './onnx-graph.ts';
 import {
   allocate,
@@ -84,7 +85,7 @@ function writeValid(
 ): boolean {
   switch (typeof value) {
     case 'number': {
-      if (type === 'float32' || type === 'float64') {
+      if (type === 'float32' || type === 'float64' || type === 'float16') {
         if (!Number.isFinite(value)) return false;
         (buffer as Float32Array)[offset] = value;
         // Beyond float32's range the stored value is ±Infinity: the full check refuses it.
@@ -247,11 +248,11 @@ function layoutOf(input: ValueInfo, inputsAcceptingMissing: readonly string[]): 
       },
     );
   }
-  if (input.type === 'float16' || input.type === 'bfloat16') {
-    // Node 22 has no Float16Array; half-precision feeds would need a bit-level conversion of
-    // every value, so they are refused with the way out instead of converted.
+  if (input.type === 'bfloat16') {
+    // Node 22 has no bfloat16 type and onnxruntime-node none to take it from JS: refused with the
+    // way out instead of converted.
     throw new UnprocessableError(
-      `The model's input "${input.name}" is ${input.type}, which requests cannot carry yet; re-export the model with a float32 input (a Cast to ${input.type} inside the graph).`,
+      `The model's input "${input.name}" is bfloat16, which requests cannot carry; re-export the model with a float32 input (a Cast to bfloat16 inside the graph).`,
       { field: input.name },
     );
   }
@@ -515,8 +516,25 @@ function buildTensor(layout: InputLayout, rowValues: readonly unknown[]) {
       writeNested(buffer, r * rowSize, value, rowDims, 0, layout, row, name);
     }
   }
+  if (layout.type === 'float16') {
+    const overflow = roundBufferToFloat16(buffer as Float32Array);
+    if (overflow >= 0) {
+      throw refuseFloat16Overflow(buffer, overflow, {
+        row: Math.floor(overflow / Math.max(rowSize, 1)) + 1,
+        field: name,
+      });
+    }
+  }
   const dims = layout.unbatched ? rowDims : [rows, ...rowDims];
   return { type: layout.type, data: buffer, dims };
+}
+
+/** A value past FP16's range: rounding would make it ±Infinity. */
+function refuseFloat16Overflow(buffer: TensorBuffer, index: number, location: Location): UnprocessableError {
+  return refuse(
+    `${(buffer as Float32Array)[index]} is out of range for float16 (its largest magnitude is ${FLOAT16_MAX})`,
+    location,
+  );
 }
 
 /** Writes a nested array of shape `dims[depth…]` row-major; returns nothing, throws on the first bad value. */
@@ -696,6 +714,10 @@ function readV2Inputs(
       if (!writeValid(buffer, i, flat[i], layout.type)) {
         writeScalar(buffer, i, flat[i], layout.type, layout.acceptsMissing, { field: `${at}.data[${i}]` });
       }
+    }
+    if (layout.type === 'float16') {
+      const overflow = roundBufferToFloat16(buffer as Float32Array);
+      if (overflow >= 0) throw refuseFloat16Overflow(buffer, overflow, { field: `${at}.data[${overflow}]` });
     }
     tensors[name] = { type: layout.type, data: buffer, dims };
   });

@@ -257,7 +257,7 @@ export function inspectOnnxModel(bytes: Uint8Array): OnnxModelInfo {
  * graph output becomes its input tensor, under that tensor's own name.)
  *
  * @throws UnprocessableError when the model is not ONNX, has an input a request cannot carry
- * (non-tensor, float16…), or has no tensor output at all.
+ * (non-tensor, bfloat16…), or has no tensor output at all.
  * @example
  * const { bytes: servable, serving } = prepareForServing(bytes);
  * serving.probabilityOutput; // 'output_probability' (now float32 [N, 3])
@@ -277,7 +277,7 @@ export function prepareForServing(bytes: Uint8Array): ServableModel {
     }
     if (!isFeedable(input.type)) {
       throw new UnprocessableError(
-        `The model's input "${input.name}" has element type ${input.type}, which requests cannot carry (supported: float32, float64, int8–int64, uint8–uint64, bool, string); re-export the model with a supported input type (e.g. float32 and a Cast to ${input.type} inside the graph).`,
+        `The model's input "${input.name}" has element type ${input.type}, which requests cannot carry (supported: float32, float64, float16, int8–int64, uint8–uint64, bool, string); re-export the model with a supported input type (e.g. float32 and a Cast to ${input.type} inside the graph).`,
         { field: input.name },
       );
     }

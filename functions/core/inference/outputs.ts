@@ -8,7 +8,14 @@
  */
 import { ModelOutputError, UnprocessableError } from '../errors.ts';
 import type { ClassLabel, ServingPlan } from './onnx-graph.ts';
-import { elementCount, type TensorData, type TensorMap, type V2Datatype, v2Datatype } from './tensors.ts';
+import {
+  elementCount,
+  FLOAT_TYPES,
+  type TensorData,
+  type TensorMap,
+  type V2Datatype,
+  v2Datatype,
+} from './tensors.ts';
 
 export type OutputScalar = number | string | boolean;
 export type OutputValue = OutputScalar | OutputValue[];
@@ -98,7 +105,7 @@ export function assertFiniteOutputs(
 ): void {
   for (const name of names) {
     const tensor = outputs[name];
-    if (tensor === undefined || (tensor.type !== 'float32' && tensor.type !== 'float64')) continue;
+    if (tensor === undefined || !FLOAT_TYPES.has(tensor.type)) continue;
     const data = tensor.data as Float32Array | Float64Array;
     let index = -1;
     for (let i = 0; i < data.length; i += 1) {

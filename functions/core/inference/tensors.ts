@@ -63,7 +63,11 @@ export const ONNX_FLOAT = 1;
 /** A fixed size, a symbolic dimension by its `dim_param` name, or null for an unnamed one. */
 export type Dim = number | string | null;
 
-/** The data of a tensor, row-major. `bool` tensors hold 0/1 in a Uint8Array (as onnxruntime does). */
+/**
+ * The data of a tensor, row-major. `bool` tensors hold 0/1 in a Uint8Array (as onnxruntime does);
+ * `float16` tensors hold their values, each exactly representable in FP16, in a Float32Array
+ * (Node 22 has no Float16Array; the onnxruntime adapter converts to and from FP16 bits).
+ */
 export type TensorBuffer =
   | Float32Array
   | Float64Array
@@ -89,6 +93,7 @@ export type TensorMap = Record<string, TensorData>;
 /** The element types a request can carry (onnxruntime-node takes these from JS). */
 export type FeedableElementType =
   | 'float32'
+  | 'float16'
   | 'float64'
   | 'int8'
   | 'int16'
@@ -101,12 +106,13 @@ export type FeedableElementType =
   | 'bool'
   | 'string';
 
-export const FLOAT_TYPES: ReadonlySet<TensorElementType> = new Set(['float32', 'float64']);
+export const FLOAT_TYPES: ReadonlySet<TensorElementType> = new Set(['float32', 'float64', 'float16']);
 
 export function isFeedable(type: TensorElementType): type is FeedableElementType {
   return (
     type === 'float32' ||
     type === 'float64' ||
+    type === 'float16' ||
     type === 'int8' ||
     type === 'int16' ||
     type === 'int32' ||
@@ -161,6 +167,7 @@ export const INTEGER_RANGES: Readonly<Partial<Record<TensorElementType, readonly
 export function allocate(type: FeedableElementType, length: number): TensorBuffer {
   switch (type) {
     case 'float32':
+    case 'float16':
       return new Float32Array(length);
     case 'float64':
       return new Float64Array(length);

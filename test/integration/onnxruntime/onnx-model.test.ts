@@ -6,6 +6,7 @@ import { OnnxModel, trimRuntimeMessage } from '../../../functions/adapters/onnxr
 import { UnprocessableError } from '../../../functions/core/errors.ts';
 import { tensorsFromV2Inputs } from '../../../functions/core/inference/instances.ts';
 import { encodeV2Outputs } from '../../../functions/core/inference/outputs.ts';
+import { float16ScalerModel } from '../../support/float16-onnx.ts';
 import {
   customOperatorModel,
   externalDataModel,
@@ -165,6 +166,37 @@ describe('OnnxModel.predict on the scikit-learn fixtures', () => {
 });
 
 describe('OnnxModel.predict on built models', () => {
+  it('takes FP16 input and returns FP16 output as numbers, through onnxruntime', async () => {
+    // Prepare
+    const model = await load(float16ScalerModel());
+
+    // Act
+    const result = await model.predict([[0.1, 3]]);
+    const overflowing = await model
+      .predict([
+        [0.1, 3],
+        [-65504, 1],
+      ])
+      .catch((error: unknown) => error);
+    const v2 = encodeV2Outputs(
+      await model.runTensors(
+        tensorsFromV2Inputs(
+          [{ name: 'X', shape: [1, 2], datatype: 'FP16', data: [1.5, 4] }],
+          model.signature.inputs,
+        ),
+      ),
+    );
+    const warmed = await model.warmUp();
+
+    // Assess: 0.1 is 0.0999755859375 in FP16, times 2 exactly; -65504 · 2 overflows FP16 to -Infinity.
+    expect(model.signature.inputs[0]).toMatchObject({ type: 'float16' });
+    expect(result.predictions[0]).toEqual([0.199951171875, 1.5]);
+    expect(v2).toEqual([{ name: 'Y', shape: [1, 2], datatype: 'FP16', data: [3, 2] }]);
+    expect(warmed).toBe(true);
+    expect(overflowing).toBeInstanceOf(UnprocessableError);
+    expect((overflowing as Error).message).toMatch(/^Row 2: the model's output "Y" is -Infinity/);
+  });
+
   it('takes float64 input and returns an [N] output as one number per row', async () => {
     // Prepare
     const model = await load(

@@ -422,7 +422,7 @@ describe('tensorsFromV2Inputs', () => {
     expect(tensors.UINT64?.data).toEqual(new BigUint64Array([1n, 2n]));
   });
 
-  it('refuses an integer out of its datatype range and FP16 inputs with the way out', () => {
+  it('refuses an integer out of its datatype range and BF16 inputs with the way out', () => {
     // Act
     const overflow = v2Refusal(() =>
       tensorsFromV2Inputs(
@@ -430,19 +430,64 @@ describe('tensorsFromV2Inputs', () => {
         [input('b', 'int8', ['N'])],
       ),
     );
-    const half = v2Refusal(() =>
+    const brain = v2Refusal(() =>
       tensorsFromV2Inputs(
-        [{ name: 'h', shape: [1], datatype: 'FP16', data: [1.5] }],
-        [input('h', 'float16', ['N'])],
+        [{ name: 'h', shape: [1], datatype: 'BF16', data: [1.5] }],
+        [input('h', 'bfloat16', ['N'])],
       ),
     );
 
     // Assess
     expect(overflow.details.field).toBe('inputs[0].data[0]');
-    expect(half.details.field).toBe('h');
-    expect(half.message).toMatch(
-      /is float16, which requests cannot carry yet; re-export the model with a float32 input/,
+    expect(brain.details.field).toBe('h');
+    expect(brain.message).toMatch(
+      /is bfloat16, which requests cannot carry; re-export the model with a float32 input/,
     );
+  });
+
+  it('reads FP16 inputs as values rounded to half precision, and refuses one past its range', () => {
+    // Act
+    const tensors = tensorsFromV2Inputs(
+      [{ name: 'h', shape: [1, 3], datatype: 'FP16', data: [1.5, 0.1, -65504] }],
+      [input('h', 'float16', ['N', 3])],
+    );
+    const tooLarge = v2Refusal(() =>
+      tensorsFromV2Inputs(
+        [{ name: 'h', shape: [1, 2], datatype: 'FP16', data: [1, 70000] }],
+        [input('h', 'float16', ['N', 2])],
+      ),
+    );
+    const asFp32 = v2Refusal(() =>
+      tensorsFromV2Inputs(
+        [{ name: 'h', shape: [1, 1], datatype: 'FP32', data: [1] }],
+        [input('h', 'float16', ['N', 1])],
+      ),
+    );
+
+    // Assess
+    expect(tensors.h?.type).toBe('float16');
+    // 0.1 is 0x2e66 in FP16: 0.0999755859375.
+    expect(tensors.h?.data).toEqual(new Float32Array([1.5, 0.0999755859375, -65504]));
+    expect(tooLarge.details.field).toBe('inputs[0].data[1]');
+    expect(tooLarge.message).toMatch(/70000 is out of range for float16 \(its largest magnitude is 65504\)/);
+    expect(asFp32.message).toMatch(/its datatype is FP16, not FP32/);
+  });
+
+  it('feeds instances to a float16 input, blaming the row of a value past its range', () => {
+    // Act
+    const feeds = feedsFromInstances([[0.1, 2]], [input('h', 'float16', ['N', 2])]);
+    const call = () =>
+      feedsFromInstances(
+        [
+          [1, 2],
+          [3, 1e6],
+        ],
+        [input('h', 'float16', ['N', 2])],
+      );
+
+    // Assess
+    expect(feeds.h).toEqual({ type: 'float16', data: new Float32Array([0.0999755859375, 2]), dims: [1, 2] });
+    expect(call).toThrow(/^Row 2, h: 1000000 is out of range for float16/);
   });
 
   it.each([

@@ -14,6 +14,7 @@ const FLOAT = 1;
 const INT64 = 7;
 const STRING = 8;
 const FLOAT16 = 10;
+const BFLOAT16 = 16;
 type DimSpec = number | string | null;
 const dim = (d: DimSpec) =>
   typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {};
@@ -478,7 +479,7 @@ describe('prepareForServing', () => {
     });
   });
 
-  it('refuses inputs a request cannot carry', () => {
+  it('refuses inputs a request cannot carry (maps, bfloat16) and takes float16 ones', () => {
     // Prepare
     const mapInput = buildModel({
       node: [{ opType: 'DictVectorizer', domain: 'ai.onnx.ml', input: ['features'], output: ['Y'] }],
@@ -490,6 +491,11 @@ describe('prepareForServing', () => {
       ],
       output: [tensor('Y', FLOAT, ['N'])],
     });
+    const bfloat16Input = buildModel({
+      node: [{ opType: 'Identity', input: ['X'], output: ['Y'] }],
+      input: [tensor('X', BFLOAT16, ['N', 2])],
+      output: [tensor('Y', BFLOAT16, ['N', 2])],
+    });
     const halfInput = buildModel({
       node: [{ opType: 'Identity', input: ['X'], output: ['Y'] }],
       input: [tensor('X', FLOAT16, ['N', 2])],
@@ -498,6 +504,7 @@ describe('prepareForServing', () => {
 
     // Act + Assess
     expect(() => prepareForServing(mapInput)).toThrow(/input "features" is a map<string,float32>/);
-    expect(() => prepareForServing(halfInput)).toThrow(/element type float16/);
+    expect(() => prepareForServing(bfloat16Input)).toThrow(/element type bfloat16/);
+    expect(prepareForServing(halfInput).serving.inputs[0]?.type).toBe('float16');
   });
 });
