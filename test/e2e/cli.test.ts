@@ -161,6 +161,43 @@ describe('mlp against the local platform', () => {
     expect(downloaded.stdout).toContain(`sha256 ${version.sha256}, checked`);
   });
 
+  it('sends a file past the row limit to a batch prediction job, with progress, and writes --out', async () => {
+    // Prepare: 10,001 rows, one more than a request takes.
+    const big = join(scratch, 'big.csv');
+    const out = join(scratch, 'big-predictions.csv');
+    const row = ['5.1,3.5,1.4,0.2', '6.7,3.0,5.2,2.3'];
+    await writeFile(
+      big,
+      `sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n${Array.from({ length: 10_001 }, (_, i) => row[i % 2]).join('\n')}\n`,
+    );
+
+    // Act
+    const noOut = await mlp(['predict', 'iris-cli', '--file', big]);
+    const run = await mlp(['predict', 'iris-cli', '--file', big, '--out', out]);
+
+    // Assess
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/10001 rows are more than one request takes.*give --out FILE/);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('10001 rows: sending');
+    expect(run.stderr).toMatch(/SUCCEEDED 10001\/10001 rows 100%/);
+    expect(run.stdout).toMatch(
+      /^Wrote 10001 predictions of iris-cli version 1 to .*big-predictions\.csv .*batch job /,
+    );
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(10_002);
+    const header = lines[0]?.split(',') ?? [];
+    expect(header.slice(0, 4)).toEqual([
+      'prediction',
+      'probability_setosa',
+      'probability_versicolor',
+      'probability_virginica',
+    ]);
+    expect(header).toContain('model_version');
+    expect(lines[1]?.split(',')[0]).toBe('setosa');
+    expect(lines[2]?.split(',')[0]).toBe('virginica');
+  });
+
   it('predicts from --json and prints JSON for scripts', async () => {
     // Act
     const run = await mlp([

@@ -1,12 +1,10 @@
 /** `mlp models list|show|upload|approve|reject|alias|download`. */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { ApiError, type ModelVersion, type Schemas, unwrap, uploadModel } from '../../sdk/src/index.ts';
+import { type ModelVersion, type Schemas, unwrap, uploadModel } from '../../sdk/src/index.ts';
 import { type CliContext, client, globals, parsePositiveInt } from '../context.ts';
+import { downloadToFile } from '../download.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { type CliIo, printJson, printLine, printTable } from '../output.ts';
 import { formatBytes, progressBar } from '../progress.ts';
@@ -255,21 +253,14 @@ export function registerModels(program: Command, context: CliContext): void {
         }),
       );
       const out = options.out ?? `${name}-v${version}.onnx`;
-      const response = await fetch(download.url);
-      if (!response.ok || response.body === null) {
-        throw new ApiError(response.status, await response.text(), undefined);
-      }
       const hash = createHash('sha256');
       const bar = progressBar(context.io, { total: download.sizeBytes, unit: 'bytes', quiet: json });
       let received = 0;
-      const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-      body.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        received += chunk.byteLength;
-        bar.update(received);
-      });
       try {
-        await pipeline(body, createWriteStream(out));
+        received = await downloadToFile(download.url, out, (chunk, bytes) => {
+          hash.update(chunk);
+          bar.update(bytes);
+        });
       } finally {
         bar.stop();
       }

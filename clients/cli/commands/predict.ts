@@ -1,6 +1,7 @@
 /** `mlp predict MODEL --file rows.csv|rows.jsonl [--out F]` or `--json '{…}'`. */
 import type { Command } from 'commander';
-import { predictRows } from '../../sdk/src/index.ts';
+import { MAX_ROWS_PER_REQUEST, predictRows } from '../../sdk/src/index.ts';
+import { predictFileInBatch } from '../batch-predict.ts';
 import { type CliContext, client, globals, parsePositiveInt } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { printJson, printLine, printTable } from '../output.ts';
@@ -34,15 +35,24 @@ export function registerPredict(program: Command, context: CliContext): void {
     )
     .option('--version <v>', 'call this version', parsePositiveInt('--version'))
     .option('--alias <alias>', 'call the version this alias points at (default: production, else the newest)')
+    .option('--batch', 'send --file to a batch prediction job whatever its size (needs --out .csv or .jsonl)')
     .addHelpText(
       'after',
-      '\nRows go in requests of at most 10,000 rows (and ~5 MiB) each, answers joined in order.\n' +
+      `\nUp to ${MAX_ROWS_PER_REQUEST.toLocaleString('en')} rows go in requests (of ~5 MiB at most), answers joined in order; a --file with\n` +
+        'more rows (or --batch) goes to a batch prediction job, with a progress bar, written to --out.\n' +
         'Examples:\n  mlp predict iris --file rows.csv --out predictions.csv\n  mlp predict iris --json \'{"sepal_length_cm": 5.1, "sepal_width_cm": 3.5, "petal_length_cm": 1.4, "petal_width_cm": 0.2}\'',
     )
     .action(
       async (
         model: string,
-        options: { file?: string; json?: string; out?: string; version?: number; alias?: string },
+        options: {
+          file?: string;
+          json?: string;
+          out?: string;
+          version?: number;
+          alias?: string;
+          batch?: boolean;
+        },
         command: Command,
       ) => {
         if ((options.file === undefined) === (options.json === undefined)) {
@@ -51,6 +61,19 @@ export function registerPredict(program: Command, context: CliContext): void {
         const rows =
           options.file !== undefined ? await readRows(options.file) : parseJsonRows(options.json ?? '');
         if (rows.length === 0) throw new CliError('No rows to predict.', EXIT.usage);
+        if (options.file !== undefined && (options.batch === true || rows.length > MAX_ROWS_PER_REQUEST)) {
+          await predictFileInBatch(await client(context, command), context.io, {
+            model,
+            file: options.file,
+            rows: rows.length,
+            out: options.out,
+            json: globals(command).json,
+            ...(options.version === undefined ? {} : { version: options.version }),
+            ...(options.alias === undefined ? {} : { alias: options.alias }),
+          });
+          return;
+        }
+        if (options.batch === true) throw new CliError('--batch takes a --file.', EXIT.usage);
         const prediction = await predictRows(await client(context, command), model, rows, {
           ...(options.version === undefined ? {} : { version: options.version }),
           ...(options.alias === undefined ? {} : { alias: options.alias }),

@@ -1,4 +1,13 @@
 /** The ML platform's TypeScript SDK: the typed client and helpers for the usual flows. */
+
+export {
+  type BatchFileFormat,
+  type BatchFromFileOptions,
+  type BatchPrediction,
+  BatchWaitTimeoutError,
+  startBatchPredictionFromFile,
+  waitForBatchPrediction,
+} from './batch.ts';
 export {
   type Api,
   ApiError,

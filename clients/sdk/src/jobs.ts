@@ -49,26 +49,46 @@ export async function waitForTrainingJob(
   jobId: string,
   options: WaitOptions = {},
 ): Promise<TrainingJob> {
+  return pollUntilFinished(
+    (signal) =>
+      client.api.GET('/v1/training-jobs/{jobId}', {
+        params: { path: { jobId } },
+        ...(signal ? { signal } : {}),
+      }),
+    (job) => `${job.status}/${job.step ?? ''}/${job.progress}`,
+    options,
+    (job) => new WaitTimeoutError(job, options.timeoutMs ?? 0),
+  );
+}
+
+/**
+ * Reads a job until its status is SUCCEEDED, FAILED or CANCELLED, calling `onProgress` with the
+ * first answer and whenever `seen(job)` changes. Shared by the training and batch-prediction waits.
+ */
+export async function pollUntilFinished<J extends { readonly status: string }>(
+  read: (signal: AbortSignal | undefined) => Promise<{ data?: J; error?: unknown; response: Response }>,
+  seen: (job: J) => string,
+  options: {
+    readonly onProgress?: (job: J) => void;
+    readonly intervalMs?: number;
+    readonly timeoutMs?: number;
+    readonly signal?: AbortSignal;
+  },
+  timedOut: (job: J) => Error,
+): Promise<J> {
   const intervalMs = options.intervalMs ?? 1000;
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   let last = '';
   for (;;) {
     options.signal?.throwIfAborted();
-    const job = unwrap(
-      await client.api.GET('/v1/training-jobs/{jobId}', {
-        params: { path: { jobId } },
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-    );
-    const seen = `${job.status}/${job.step ?? ''}/${job.progress}`;
-    if (seen !== last) {
-      last = seen;
+    const job = unwrap(await read(options.signal));
+    const now = seen(job);
+    if (now !== last) {
+      last = now;
       options.onProgress?.(job);
     }
     if (FINISHED.has(job.status)) return job;
-    if (deadline !== undefined && Date.now() >= deadline) {
-      throw new WaitTimeoutError(job, options.timeoutMs ?? 0);
-    }
+    if (deadline !== undefined && Date.now() >= deadline) throw timedOut(job);
     await sleep(intervalMs, options.signal);
   }
 }
