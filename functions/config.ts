@@ -120,6 +120,17 @@ export const environmentSchema = z.object({
    */
   CURSOR_SIGNING_KEY: z.string().min(32).optional(),
 
+  /**
+   * The alert function on AWS: the alerts topic it publishes to, and the name prefix of the per-model
+   * CloudWatch alarms it keeps. Unset locally: alerts are printed and every rule is evaluated by the
+   * schedule.
+   */
+  ALERTS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  MODEL_ALARM_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+-$/, 'letters, digits and dashes, ending with a dash')
+    .optional(),
+
   /** The training workflow (every function gets it; those that start or stop jobs need it). */
   TRAINING_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   BATCH_PREDICTIONS_STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
@@ -191,6 +202,7 @@ export interface PlatformConfig {
     readonly driftReportsStateMachineArn?: string;
   };
   readonly pagination: { readonly cursorSigningKey?: string };
+  readonly alerting: { readonly topicArn?: string; readonly modelAlarmPrefix?: string };
   readonly endpoints: {
     readonly dynamodb?: string;
     readonly s3?: string;
@@ -274,6 +286,7 @@ export function parseConfig(env: Record<string, string | undefined>): PlatformCo
       driftReportsStateMachineArn: e.DRIFT_REPORTS_STATE_MACHINE_ARN,
     },
     pagination: { cursorSigningKey: e.CURSOR_SIGNING_KEY },
+    alerting: { topicArn: e.ALERTS_TOPIC_ARN, modelAlarmPrefix: e.MODEL_ALARM_PREFIX },
     endpoints: {
       sfn: e.AWS_ENDPOINT_URL_SFN,
       dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB,

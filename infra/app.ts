@@ -7,7 +7,8 @@
  *
  * Context: `stage` (default `dev`), `corsOrigins` (a list, or a comma-separated string on the
  * command line: `cdk synth -c corsOrigins=https://a.example,https://b.example`), `alarmEmail` (an
- * address subscribed to the alarm topic: `cdk deploy -c alarmEmail=ops@example.com`).
+ * address subscribed to the alarm topic: `cdk deploy -c alarmEmail=ops@example.com`), `alertEmail` (an
+ * address subscribed to the model alerts topic: `cdk deploy -c alertEmail=ml-team@example.com`).
  *
  * The stacks are environment-agnostic (no account or region): nothing here looks anything up, so
  * synth works without credentials, and `cdk deploy` deploys to the profile's account and region.
@@ -87,12 +88,12 @@ function readAuthDomainPrefix(app: App, stage: string): string {
   return prefix;
 }
 
-function readAlarmEmail(app: App): string | undefined {
-  const raw: unknown = app.node.tryGetContext('alarmEmail');
+function readEmail(app: App, key: 'alarmEmail' | 'alertEmail'): string | undefined {
+  const raw: unknown = app.node.tryGetContext(key);
   if (raw === undefined || raw === null || raw === '') return undefined;
   const email = String(raw).trim();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    throw new Error(`Context "alarmEmail": ${JSON.stringify(raw)} is not an email address`);
+    throw new Error(`Context "${key}": ${JSON.stringify(raw)} is not an email address`);
   }
   return email;
 }
@@ -106,7 +107,8 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
   const app = new App({ ...props, context: { ...requiredFeatureFlags, ...props.context } });
   const stage = readStage(app);
   const prefix = `MlPlatform-${stage}`;
-  const alarmEmail = readAlarmEmail(app);
+  const alarmEmail = readEmail(app, 'alarmEmail');
+  const alertEmail = readEmail(app, 'alertEmail');
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     description: `ML platform (${stage}): tables, buckets and user pool`,
@@ -125,6 +127,7 @@ export function buildPlatformApp(props: AppProps = {}): PlatformApp {
     stage,
     storage: stateful.storage,
     api: api.api,
+    ...(alertEmail ? { alertEmail } : {}),
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     description: `ML platform (${stage}): alarm topic, alarms and dashboards`,

@@ -64,6 +64,7 @@ for name, train, served in [
         'servedShares': bin_shares(edges, served),
         'psi': psi(freqs, bin_shares(edges, served)),
         'ks': float(ks.statistic),
+        'ksPValue': float(ks.pvalue),
     })
 
 categorical = []
@@ -91,6 +92,18 @@ gamma = [
     for a, x in [(0.5, 0.1), (1.0, 1.0), (1.5, 4.0), (2.5, 0.3), (5.0, 12.0), (10.0, 3.0), (0.5, 40.0)]
 ]
 
+# The two-sided one-sample KS p-value P(D_n >= d) (scipy's kstwo, what kstest reports), across the
+# regions of its algorithm: small and large n, n*d^2 below and above 2.2, d near 1/n and past 0.5.
+ks_p_values = [
+    {'n': n, 'd': d, 'p': float(stats.kstwo.sf(d, n))}
+    for n, d in [
+        (50, 0.05), (50, 0.12), (50, 0.2), (50, 0.3), (50, 0.6), (60, 0.15),
+        (140, 0.08), (141, 0.08), (141, 0.15), (400, 0.02), (400, 0.05), (400, 0.08), (400, 0.12),
+        (1000, 0.03), (1000, 0.06), (10_000, 0.01), (10_000, 0.02), (100_000, 0.003), (100_000, 0.006),
+        (100_000, 0.05), (400, 0.0015),
+    ]
+]
+
 print(json.dumps({
     'generatedBy': 'scripts/drift-reference.py',
     'scipy': scipy.__version__,
@@ -98,4 +111,5 @@ print(json.dumps({
     'numeric': numeric,
     'categorical': categorical,
     'upperRegularizedGamma': gamma,
+    'ksPValues': ks_p_values,
 }, indent=1))

@@ -12,6 +12,8 @@ export interface ScheduledTask {
   readonly description: string;
   readonly everyMinutes: number;
   readonly timeoutSeconds?: number;
+  /** @default 512 */
+  readonly memoryMb?: number;
   readonly grants: StorageGrants;
 }
 
@@ -32,6 +34,8 @@ export const schedules = {
       'Records a drift report (last 24 h of captured inputs against the training baseline) for every served version of every model with capture on.',
     everyMinutes: 60,
     timeoutSeconds: 300,
+    // A report reads up to 100k captured rows (bench/drift.ts: 100k × 30 features in under 3 CPU s).
+    memoryMb: 2048,
     grants: {
       tables: { models: 'read', modelVersions: 'read', usage: 'readWrite' },
       buckets: { models: { read: ['captures/'] } },

@@ -234,14 +234,15 @@ export const workflows = {
       FinalizeFunctionArn: {
         entry: 'functions/steps/batch/finalize.ts',
         description:
-          'Assembles the output and errors files from the parts (multipart copy) and ends the job.',
+          'Assembles the output and errors files from the parts (multipart copy), ends the job and counts it in the usage table.',
         function: { memoryMb: 1024, timeoutSeconds: 900 },
-        grants: batchGrants,
+        grants: { ...batchGrants, tables: { ...batchGrants.tables, usage: 'readWrite' } },
       },
       MarkJobFailedFunctionArn: {
         entry: 'functions/steps/batch/mark-failed.ts',
-        description: "Writes a failed step's cause to the batch job row.",
-        grants: { tables: { batchPredictionJobs: 'readWrite' } },
+        description:
+          "Writes a failed step's cause to the batch job row and counts the job in the usage table.",
+        grants: { tables: { batchPredictionJobs: 'readWrite', usage: 'readWrite' } },
       },
     },
     parameters: {

@@ -32,6 +32,7 @@ export class PlatformMaintenance extends Construct {
         entry: task.entry,
         description: task.description,
         ...(task.timeoutSeconds ? { timeout: Duration.seconds(task.timeoutSeconds) } : {}),
+        ...(task.memoryMb ? { memorySize: task.memoryMb } : {}),
         environment: props.environment,
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       }).bindStorage(props.storage, task.grants);

@@ -66,6 +66,7 @@ describe('drift reports', () => {
       if (feature.column === 'petal_length_cm') {
         expect(feature.psi).toBeGreaterThan(0.2);
         expect(feature.ks).toBeGreaterThan(0.5);
+        expect(feature.ksPValue).toBeLessThan(1e-10);
       } else {
         expect(feature.verdict).toBe('ok');
         expect(feature.psi).toBeLessThan(0.1);

@@ -440,6 +440,35 @@ describe('PlatformMaintenance', () => {
     expect(onVersions).not.toContain('dynamodb:PutItem');
   });
 
+  it('lets the prediction functions write to the models bucket under captures/ only, and read only models/', () => {
+    // Prepare
+    const { buckets } = platform.stateful.storage;
+    const predictions = ['predict', 'v2ModelInfer', 'v2ModelVersionInfer'];
+
+    // Act
+    const captureWriters = routeList
+      .map((route) => route.operationId)
+      .filter((operationId) => {
+        const fn = platform.api.api.routeFunctions[operationId] as PlatformFunction;
+        const grants = objectGrantsIn(statementsOn(fn, buckets.models.bucket));
+        return (grants['s3:PutObject'] ?? []).includes('captures/');
+      });
+
+    // Assess
+    expect(captureWriters.sort()).toEqual([...predictions].sort());
+    for (const operationId of predictions) {
+      const fn = platform.api.api.routeFunctions[operationId] as PlatformFunction;
+      expect(objectGrantsIn(statementsOn(fn, buckets.models.bucket)), operationId).toEqual({
+        's3:GetObject': ['models/'],
+        's3:GetObjectVersion': ['models/'],
+        's3:PutObject': ['captures/'],
+        's3:AbortMultipartUpload': ['captures/'],
+        's3:ListMultipartUploadParts': ['captures/'],
+      });
+      expect(statementsOn(fn, buckets.datasets.bucket), operationId).toEqual([]);
+    }
+  });
+
   it('records drift reports hourly from EventBridge, reading captures/ only and writing only the usage table', () => {
     // Prepare
     const fn = platform.workflows.maintenance.scheduledFunctions.recordDriftReports as PlatformFunction;
@@ -484,6 +513,23 @@ describe('PlatformMaintenance', () => {
     expect(onModels).toContain('dynamodb:Query');
     expect(onModels).not.toContain('dynamodb:UpdateItem');
     expect(statementsOn(fn, tables.usage.table).flatMap(actionsOf)).toContain('dynamodb:UpdateItem');
+    // The model alerts topic and the per-model alarms of this stage, nothing else.
+    const alerts = platform.workflows.modelAlerts;
+    expect(statementsOn(fn, alerts.topic).flatMap(actionsOf)).toEqual(['sns:Publish']);
+    const alarmWrites = statementsOf(fn).filter((s) => actionsOf(s).includes('cloudwatch:PutMetricAlarm'));
+    expect(alarmWrites).toHaveLength(1);
+    expect(actionsOf(alarmWrites[0] as Statement).sort()).toEqual([
+      'cloudwatch:DeleteAlarms',
+      'cloudwatch:PutMetricAlarm',
+    ]);
+    expect(JSON.stringify(alarmWrites[0]?.Resource)).toContain(':alarm:MlPlatform-test-model-*');
+    const environment = Object.values(
+      templateOf(fn).findResources('AWS::Lambda::Function', {
+        Properties: { Handler: Match.anyValue() },
+      }),
+    ).find((r) => JSON.stringify(r).includes('MODEL_ALARM_PREFIX'))?.Properties.Environment.Variables;
+    expect(environment?.MODEL_ALARM_PREFIX).toBe('MlPlatform-test-model-');
+    expect(environment?.ALERTS_TOPIC_ARN).toEqual({ Ref: logicalId(alerts.topic) });
   });
 });
 

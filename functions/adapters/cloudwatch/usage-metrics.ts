@@ -1,8 +1,9 @@
 /**
  * Prediction usage as CloudWatch metrics through Powertools (embedded metric format, written to the
  * function's log, so no API call): per flushed aggregate, requests, rows, 4xx, 5xx and the latency
- * of each request at its bucket's bound, with `model` and `version` dimensions and the aggregate's
- * minute as timestamp. Emitted from the flush, not the request: the request path writes no log line
+ * of each request at its bucket's bound, with `model` and `version` dimensions (one series per
+ * version, for the dashboard) and `model` alone (every version together, which the per-model alarms
+ * watch), and the aggregate's minute as timestamp. Emitted from the flush, not the request: the request path writes no log line
  * for it. The local platform disables Powertools metrics, so nothing is printed there.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -30,6 +31,7 @@ export class EmfUsagePublisher implements UsagePublisher {
       for (let line = 0; line < lines; line += 1) {
         this.#metrics.setTimestamp(aggregate.minute * 1000);
         this.#metrics.addDimensions({ model: aggregate.model, version: String(aggregate.version) });
+        this.#metrics.addDimensions({ model: aggregate.model });
         if (line === 0) {
           this.#metrics.addMetric(USAGE_METRICS.requests, MetricUnit.Count, aggregate.requests);
           this.#metrics.addMetric(USAGE_METRICS.rows, MetricUnit.Count, aggregate.rows);

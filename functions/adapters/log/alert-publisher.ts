@@ -1,7 +1,6 @@
 /**
- * Alerts written as one line each to the function's output: `npm start` shows them in its console,
- * and on AWS they land in the scheduled function's log group. Publishing to the alarm topic (SNS)
- * is not built yet: the platform has no SNS client dependency.
+ * Alerts written as one line each to the function's output: `npm start` shows them in its console.
+ * On AWS the alerts topic receives them instead (sns/alert-publisher.ts), with the same first line.
  */
 import type { AlertPublisher, AlertRecord } from '#core/monitoring/scheduled-alerts.ts';
 

@@ -10,6 +10,7 @@
  */
 
 import { NotFoundError, UnprocessableError } from '../errors.ts';
+import type { BatchOutcome, BatchUsageSink } from '../monitoring/batch-usage.ts';
 import type { ServedArtifact } from '../registry/artifact-integrity.ts';
 import { type ExecutionEnded, executionEndReason } from '../training/execution-ended.ts';
 import { FINISHED } from '../training/jobs.ts';
@@ -70,7 +71,18 @@ export interface BatchStepDeps {
   readonly jobs: BatchJobRepository;
   readonly files: BatchFiles;
   readonly models: BatchModelLoader;
+  /** Counts each finished job in the usage of its model (absent: not counted). */
+  readonly usage?: BatchUsageSink;
   readonly now: () => Date;
+}
+
+/** Counts a job once, by the step whose write finished it. */
+async function countFinished(
+  finished: BatchJobRecord | undefined,
+  outcome: BatchOutcome,
+  deps: Pick<BatchStepDeps, 'usage'>,
+): Promise<void> {
+  if (finished !== undefined) await deps.usage?.record(finished, outcome);
 }
 
 /** What the plan step hands the workflow: small, whatever the number of chunks when they are not inline. */
@@ -242,7 +254,7 @@ const percent = (share: number) => `${Math.round(share * 10000) / 100}%`;
 
 export async function finalizeBatchJob(
   jobId: string,
-  deps: Pick<BatchStepDeps, 'jobs' | 'files' | 'now'>,
+  deps: Pick<BatchStepDeps, 'jobs' | 'files' | 'now' | 'usage'>,
 ): Promise<FinalizeResult> {
   const { files } = deps;
   const job = await jobFor(jobId, deps);
@@ -273,12 +285,13 @@ export async function finalizeBatchJob(
   const errorRate = rows === 0 ? 0 : errors / rows;
   if (errorRate > job.request.maxErrorRate) {
     const reason = `${errors} of ${rows} rows were refused (${percent(errorRate)}), more than maxErrorRate (${percent(job.request.maxErrorRate)}); see the errors file. No output was written.`;
-    await deps.jobs.updateIfActive(jobId, {
+    const refused = await deps.jobs.updateIfActive(jobId, {
       ...counts,
       status: 'FAILED',
       finishedAt: at,
       error: { step: 'finalize', reason },
     });
+    await countFinished(refused, 'refused', deps);
     return { jobId, status: 'FAILED', reason };
   }
   const format = job.request.output.format;
@@ -299,19 +312,27 @@ export async function finalizeBatchJob(
     finishedAt: deps.now().toISOString(),
   });
   if (done === undefined) return { jobId, status: (await jobFor(jobId, deps)).status };
+  await countFinished(done, 'succeeded', deps);
   // The parts are copies now; the output stands without them.
   await files.delete(indexes.flatMap((i) => [batchKeys.part(jobId, i), batchKeys.errorsPart(jobId, i)]));
   return { jobId, status: 'SUCCEEDED' };
 }
 
-export async function failBatchJob(jobId: string, reason: string, deps: Pick<BatchStepDeps, 'jobs' | 'now'>) {
+/** `outcome`: `refused` when a step refused the user's data or request, `failed` on a platform fault. */
+export async function failBatchJob(
+  jobId: string,
+  reason: string,
+  deps: Pick<BatchStepDeps, 'jobs' | 'now' | 'usage'>,
+  outcome: Exclude<BatchOutcome, 'succeeded'> = 'failed',
+) {
   const at = deps.now().toISOString();
-  await deps.jobs.updateIfActive(jobId, {
+  const failed = await deps.jobs.updateIfActive(jobId, {
     status: 'FAILED',
     finishedAt: at,
     updatedAt: at,
     error: { reason },
   });
+  await countFinished(failed, outcome, deps);
   return { jobId, status: 'FAILED' as const };
 }
 

@@ -16,6 +16,7 @@ import {
   binShares,
   chiSquaredTest,
   histogramCdf,
+  ksPValue,
   ksStatistic,
   populationStabilityIndex,
 } from './drift-statistics.ts';
@@ -44,6 +45,8 @@ export interface FeatureDrift {
   readonly count: number;
   readonly psi: number | null;
   readonly ks?: number | null;
+  /** Two-sided p-value of `ks` over `count` values. */
+  readonly ksPValue?: number | null;
   readonly chiSquared?: { statistic: number; degreesOfFreedom: number; pValue: number } | null;
   readonly missingShare: number;
   readonly baselineMissingShare: number;
@@ -108,6 +111,13 @@ function cellOf(row: Row, column: string, position: number): unknown {
   return Array.isArray(row) ? row[position] : (row as Readonly<Record<string, unknown>>)[column];
 }
 
+/**
+ * p-values below this are reported as 0: DynamoDB (where reports are recorded) holds no number
+ * smaller than 1e-130, and any p this small says the same thing.
+ */
+export const P_VALUE_FLOOR = 1e-100;
+const reportedP = (p: number): number => (p < P_VALUE_FLOOR ? 0 : p);
+
 function verdictOf(psi: number, thresholds: DriftThresholds): FeatureVerdict {
   if (psi >= thresholds.drift) return 'drift';
   if (psi >= thresholds.warning) return 'warning';
@@ -138,12 +148,19 @@ function numericDrift(
       verdict: 'insufficient-data',
       psi: null,
       ks: null,
+      ksPValue: null,
       detail: notEnough(present.length),
     };
   }
   const psi = populationStabilityIndex(baseline.frequencies, live);
   const ks = ksStatistic(present, histogramCdf(baseline.edges, baseline.frequencies));
-  return { ...common, verdict: verdictOf(psi, thresholds), psi, ks };
+  return {
+    ...common,
+    verdict: verdictOf(psi, thresholds),
+    psi,
+    ks,
+    ksPValue: reportedP(ksPValue(present.length, ks)),
+  };
 }
 
 function categoricalDrift(
@@ -200,11 +217,12 @@ function categoricalDrift(
     expected,
     observed.map((o) => o / present),
   );
+  const test = chiSquaredTest(observed, expected);
   return {
     ...common,
     verdict: verdictOf(psi, thresholds),
     psi,
-    chiSquared: chiSquaredTest(observed, expected),
+    chiSquared: { ...test, pValue: reportedP(test.pValue) },
   };
 }
 

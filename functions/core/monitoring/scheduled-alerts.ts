@@ -4,6 +4,11 @@
  * version → alerts opened for rules that fire and resolved for rules that cleared. The store's
  * conditional writes make a repeat run (or two runs at once) open or resolve each alert once, and
  * only the run whose write won publishes it.
+ *
+ * Where metric alarms exist (CloudWatch, on AWS), the error-rate and latency rules are theirs: the run
+ * first reconciles every model's alarms with its rules, then records those rules' alerts from the
+ * alarms' states, and does not publish them (the alarm's own action notifies the same topic). Drift
+ * and no-traffic are evaluated here in both places.
  */
 import type { Page, PageRequest } from '../pagination.ts';
 import type { ModelRecord } from '../registry/model-records.ts';
@@ -19,6 +24,13 @@ import {
 } from './alert-rules.ts';
 import type { DriftReportStore } from './drift-report-runs.ts';
 import { driftThresholdsOf } from './drift-thresholds.ts';
+import {
+  ALARMED_RULES,
+  alarmKey,
+  alarmSpecsOf,
+  type ExistingAlarm,
+  type ModelAlarms,
+} from './model-alarms.ts';
 import { servedVersions } from './scheduled-drift.ts';
 import type { UsageAggregate } from './usage-records.ts';
 
@@ -53,8 +65,30 @@ export interface AlertRunDeps {
   readonly reports: Pick<DriftReportStore, 'latestSucceeded'>;
   readonly alerts: AlertStore;
   readonly publisher: AlertPublisher;
+  /** Present on AWS: the error-rate and latency rules are evaluated by these alarms. */
+  readonly alarms?: ModelAlarms;
   readonly now: () => Date;
   readonly onError?: (model: string, error: unknown) => void;
+}
+
+/**
+ * How the alarmed rules are decided this run: evaluated here (no alarms), by the alarms' states,
+ * or not at all (the alarms could not be read: their alerts stay as they are).
+ */
+type AlarmedRules =
+  | { readonly by: 'schedule' }
+  | { readonly by: 'alarms'; readonly states: ReadonlyMap<string, ExistingAlarm> }
+  | { readonly by: 'nobody' };
+
+const isAlarmed = (rule: AlertRule): boolean => (ALARMED_RULES as readonly AlertRule[]).includes(rule);
+
+/** The settings with the alarmed rules off, for a run where alarms evaluate them. */
+function withoutAlarmedRules(settings: AlertSettings): AlertSettings {
+  return {
+    ...settings,
+    errorRate: { ...settings.errorRate, enabled: false },
+    latency: { ...settings.latency, enabled: false },
+  };
 }
 
 export function alertSettingsOf(model: ModelRecord): AlertSettings {
@@ -84,9 +118,11 @@ async function latestDrift(model: ModelRecord, reports: AlertRunDeps['reports'])
 
 async function evaluateModel(
   model: ModelRecord,
+  alarmed: AlarmedRules,
   deps: AlertRunDeps,
 ): Promise<{ opened: number; resolved: number }> {
-  const settings = alertSettingsOf(model);
+  const owned = alertSettingsOf(model);
+  const settings = alarmed.by === 'schedule' ? owned : withoutAlarmedRules(owned);
   const now = deps.now();
   const toSeconds = Math.floor(now.getTime() / 1000) + 1;
   const fromSeconds = toSeconds - lookbackMinutes(settings) * 60 - 60;
@@ -97,10 +133,17 @@ async function evaluateModel(
     settings.drift.enabled ? latestDrift(model, deps.reports) : Promise.resolve([]),
   ]);
   const firing = new Map(evaluateAlerts(settings, { aggregates, drift, now }).map((f) => [f.rule, f.detail]));
+  if (alarmed.by === 'alarms') {
+    for (const rule of ALARMED_RULES) {
+      const alarm = alarmed.states.get(alarmKey(model.name, rule));
+      if (owned[rule].enabled && alarm?.firing) firing.set(rule, alarm.reason);
+    }
+  }
   const at = now.toISOString();
   let opened = 0;
   let resolved = 0;
   for (const rule of ALERT_RULES) {
+    if (alarmed.by === 'nobody' && isAlarmed(rule)) continue;
     const detail = firing.get(rule);
     const changed =
       detail === undefined
@@ -109,7 +152,8 @@ async function evaluateModel(
     if (changed === undefined) continue;
     if (changed.state === 'open') opened += 1;
     else resolved += 1;
-    await deps.publisher.publish(changed);
+    // An alarm notifies the topic itself when it changes state.
+    if (alarmed.by === 'schedule' || !isAlarmed(rule)) await deps.publisher.publish(changed);
   }
   return { opened, resolved };
 }
@@ -117,24 +161,39 @@ async function evaluateModel(
 export async function evaluateAllAlerts(
   deps: AlertRunDeps,
 ): Promise<{ models: number; opened: number; resolved: number }> {
-  const totals = { models: 0, opened: 0, resolved: 0 };
+  // Every model first: the alarms of models that are gone are found by their absence.
+  const models: ModelRecord[] = [];
   let cursor: string | undefined;
   do {
     const page: Page<ModelRecord> = await deps.models.list({}, {
       limit: 100,
       ...(cursor === undefined ? {} : { cursor }),
     } satisfies PageRequest);
-    for (const model of page.items) {
-      totals.models += 1;
-      try {
-        const { opened, resolved } = await evaluateModel(model, deps);
-        totals.opened += opened;
-        totals.resolved += resolved;
-      } catch (error) {
-        deps.onError?.(model.name, error);
-      }
-    }
+    models.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== undefined);
+
+  let alarmed: AlarmedRules = { by: 'schedule' };
+  if (deps.alarms !== undefined) {
+    try {
+      const wanted = models.flatMap((m) => alarmSpecsOf(m.name, alertSettingsOf(m)));
+      alarmed = { by: 'alarms', states: await deps.alarms.reconcile(wanted) };
+    } catch (error) {
+      deps.onError?.('(alarms)', error);
+      alarmed = { by: 'nobody' };
+    }
+  }
+
+  const totals = { models: 0, opened: 0, resolved: 0 };
+  for (const model of models) {
+    totals.models += 1;
+    try {
+      const { opened, resolved } = await evaluateModel(model, alarmed, deps);
+      totals.opened += opened;
+      totals.resolved += resolved;
+    } catch (error) {
+      deps.onError?.(model.name, error);
+    }
+  }
   return totals;
 }

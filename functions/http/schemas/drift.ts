@@ -69,6 +69,11 @@ export const driftReportSchema = z
         count: z.int(),
         psi: z.number().nullable(),
         ks: z.number().nullable().optional(),
+        ksPValue: z
+          .number()
+          .nullable()
+          .optional()
+          .describe('Two-sided p-value of the KS statistic (numbers).'),
         chiSquared: z
           .object({ statistic: z.number(), degreesOfFreedom: z.int(), pValue: z.number() })
           .nullable()

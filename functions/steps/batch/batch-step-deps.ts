@@ -3,10 +3,11 @@
  * carry the onnxruntime layer) and add the model loader from `batch-model-steps.ts`; finalize and
  * mark-failed import only this file, so they never load onnxruntime-node.
  */
-import { batchFiles, batchJobRepository } from '../../adapters/batch-dependencies.ts';
+import { batchFiles, batchJobRepository, batchUsage } from '../../adapters/batch-dependencies.ts';
 
 export const batchStepDeps = {
   jobs: batchJobRepository,
   files: batchFiles,
+  usage: batchUsage,
   now: () => new Date(),
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { failBatchJob } from '#core/batch/pipeline.ts';
+import { failureKind } from '#core/training/failure-kind.ts';
 import { failureReason } from '../failure-cause.ts';
 import { stepHandler } from '../step-handler.ts';
 import { batchStepDeps } from './batch-step-deps.ts';
@@ -18,6 +19,7 @@ export const handler = stepHandler(
       event.jobId,
       event.chunk === undefined ? reason : `Chunk ${event.chunk + 1}: ${reason}`,
       batchStepDeps,
+      failureKind(event.error) === 'UserData' ? 'refused' : 'failed',
     );
   },
 );

@@ -45,9 +45,12 @@ describe('EmfUsagePublisher', () => {
     for (const line of lines) {
       expect(line).toMatchObject({ model: 'iris', version: '3', service: 'ml-platform' });
       expect(line._aws.Timestamp).toBe(MINUTE * 1000);
-      expect(line._aws.CloudWatchMetrics[0].Dimensions[0]).toEqual(
+      // Per version (the dashboard) and per model (the alarms), from the same values.
+      expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([
         expect.arrayContaining(['service', 'model', 'version']),
-      );
+        expect.arrayContaining(['service', 'model']),
+      ]);
+      expect(line._aws.CloudWatchMetrics[0].Dimensions[1]).toHaveLength(2);
     }
     expect(lines[0]).toMatchObject({
       Predictions: 250,

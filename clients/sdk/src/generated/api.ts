@@ -2148,6 +2148,8 @@ export interface components {
                 count: number;
                 psi: number | null;
                 ks?: number | null;
+                /** @description Two-sided p-value of the KS statistic (numbers). */
+                ksPValue?: number | null;
                 chiSquared?: {
                     statistic: number;
                     degreesOfFreedom: number;
@@ -2220,6 +2222,8 @@ export interface components {
                     count: number;
                     psi: number | null;
                     ks?: number | null;
+                    /** @description Two-sided p-value of the KS statistic (numbers). */
+                    ksPValue?: number | null;
                     chiSquared?: {
                         statistic: number;
                         degreesOfFreedom: number;

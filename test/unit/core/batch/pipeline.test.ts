@@ -11,6 +11,7 @@ import {
 } from '../../../../functions/core/batch/pipeline.ts';
 import { feedsFromInstances } from '../../../../functions/core/inference/instances.ts';
 import type { TensorInfo } from '../../../../functions/core/inference/onnx-graph.ts';
+import { type BatchUsageSink, batchJobUsage } from '../../../../functions/core/monitoring/batch-usage.ts';
 import { InMemoryBatchFiles, InMemoryBatchJobs } from '../../../support/in-memory-batch.ts';
 
 const input: TensorInfo = { name: 'X', isTensor: true, type: 'float32', shape: ['N', 2] };
@@ -294,5 +295,70 @@ describe('endBatchJobOfExecution', () => {
     expect(aborted.outcome).toBe('already-finished');
     expect(unknown.outcome).toBe('no-such-job');
     expect((await jobs.get('job-1'))?.status).toBe('CANCELLED');
+  });
+});
+
+describe('batch jobs in the usage counts', () => {
+  /** What the usage sink was given, as the aggregate the usage table receives. */
+  function countingDeps() {
+    const counted: ReturnType<typeof batchJobUsage>[] = [];
+    const at = new Date('2026-12-04T10:00:05.000Z');
+    const usage: BatchUsageSink = {
+      record: async (j, outcome) => void counted.push(batchJobUsage(j, outcome, at)),
+    };
+    return { counted, withUsage: { ...deps, usage } };
+  }
+
+  it('counts a finished job once: one request of its owner with its rows, 2xx, and no latency sample', async () => {
+    // Prepare
+    const { counted, withUsage } = countingDeps();
+    await jobs.rows.set('job-1', { ...job(), model: { ...job().model, alias: 'production' } });
+    await files.put('in.csv', csv(40, [3]), 'text/csv');
+
+    // Act
+    await runAll(await planBatchJob('job-1', settings, withUsage));
+    await finalizeBatchJob('job-1', withUsage);
+    await finalizeBatchJob('job-1', withUsage); // a retried step finds the job finished
+    await failBatchJob('job-1', 'late', withUsage);
+
+    // Assess
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toMatchObject({
+      minute: Date.parse('2026-12-04T10:00:00.000Z') / 1000,
+      model: 'sum',
+      version: 4,
+      alias: 'production',
+      caller: 'user:u1',
+      callerName: 'ada',
+      requests: 1,
+      rows: 40,
+      succeeded: 1,
+      clientErrors: 0,
+      serverErrors: 0,
+    });
+    expect(counted[0]?.latency.every((n) => n === 0)).toBe(true);
+    expect(counted[0]?.modelLatency.every((n) => n === 0)).toBe(true);
+  });
+
+  it('counts a job refused past maxErrorRate as 4xx, and a failed step by whose fault it was', async () => {
+    // Prepare
+    const { counted, withUsage } = countingDeps();
+    await jobs.rows.set('job-1', job({ maxErrorRate: 0.05 }));
+    await files.put('in.csv', csv(40, [1, 2, 3]), 'text/csv');
+    await jobs.create({ ...job(), jobId: 'job-2' });
+    await jobs.create({ ...job(), jobId: 'job-3' });
+
+    // Act
+    await runAll(await planBatchJob('job-1', settings, withUsage));
+    await finalizeBatchJob('job-1', withUsage);
+    await failBatchJob('job-2', 'the input is not CSV', withUsage, 'refused');
+    await failBatchJob('job-3', 'S3 is down', withUsage);
+
+    // Assess
+    expect(counted.map((c) => [c.rows, c.succeeded, c.clientErrors, c.serverErrors])).toEqual([
+      [40, 0, 1, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ]);
   });
 });

@@ -179,3 +179,16 @@ describe('mergeDriftThresholds', () => {
     );
   });
 });
+
+describe('reported p-values', () => {
+  it('are 0 below 1e-100, which DynamoDB could not store, and exact above', async () => {
+    // Far off: every served x at 50 against a 0–9.9 training range, every colour purple.
+    const rows = Array.from({ length: 300 }, () => ({ x: 50, colour: 'purple' }));
+    const report = await driftReport(alice, 'm', {}, deps([record(rows)]).deps, NOW);
+    expect(report.features[0]?.ksPValue).toBe(0);
+    expect(report.features[1]?.chiSquared?.pValue).toBe(0);
+    const near = Array.from({ length: 300 }, (_, i) => ({ x: (i % 100) / 10, colour: 'red' }));
+    const close = await driftReport(alice, 'm', {}, deps([record(near)]).deps, NOW);
+    expect(close.features[0]?.ksPValue).toBeGreaterThan(0.5);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertRule } from '#core/monitoring/alert-rules.ts';
+import { type AlertRule, mergeAlertSettings } from '#core/monitoring/alert-rules.ts';
 import type { DriftReportRun } from '#core/monitoring/drift-report-runs.ts';
+import type { ModelAlarmSpec, ModelAlarms } from '#core/monitoring/model-alarms.ts';
 import {
   type AlertRecord,
   type AlertState,
@@ -116,5 +117,74 @@ describe('evaluateAllAlerts', () => {
     // Assess
     expect(published.map((a) => [a.model, a.rule])).toEqual([['default-threshold', 'drift']]);
     expect(published[0]?.detail).toBe('version 1: x drifted (report of 2026-12-04T11:00:01.000Z)');
+  });
+
+  it('with alarms: reconciles every model’s, records their rules from the alarm states without publishing them, and leaves them alone when the alarms cannot be read', async () => {
+    // Prepare: two models over two pages; iris's error-rate alarm fires, iris is drifting too.
+    const models = new InMemoryModels();
+    await models.create(model('iris', 1));
+    await models.create({
+      ...model('quiet', 1),
+      alerts: mergeAlertSettings(undefined, { latency: { enabled: false } }),
+    });
+    const wanted: ModelAlarmSpec[][] = [];
+    let broken = false;
+    const alarms: ModelAlarms = {
+      async reconcile(specs) {
+        if (broken) throw new Error('CloudWatch is down');
+        wanted.push([...specs]);
+        return new Map([
+          [
+            'iris/errorRate',
+            { name: 'a', description: 'd', firing: true, reason: 'Threshold Crossed: 12.5 >= 5' },
+          ],
+          ['iris/latency', { name: 'b', description: 'd', firing: false, reason: 'OK' }],
+        ]);
+      },
+    };
+    const alerts = new MemoryAlerts();
+    const published: AlertRecord[] = [];
+    const failed: string[] = [];
+    const usageReads: unknown[] = [];
+    const deps = {
+      models,
+      // Traffic that the schedule would find slow and failing: the alarms decide instead.
+      usage: {
+        list: async (query: unknown) => {
+          usageReads.push(query);
+          return [];
+        },
+      },
+      reports: { latestSucceeded: async (name: string) => (name === 'iris' ? [runWith(0.3)] : []) },
+      alerts,
+      publisher: { publish: async (a: AlertRecord) => void published.push(a) },
+      alarms,
+      now: () => new Date('2026-12-04T12:00:00.000Z'),
+      onError: (name: string) => void failed.push(name),
+    };
+
+    // Act
+    const first = await evaluateAllAlerts(deps);
+
+    // Assess
+    expect(first).toEqual({ models: 2, opened: 2, resolved: 0 });
+    expect(wanted[0]?.map((s) => `${s.model}/${s.rule}`)).toEqual([
+      'iris/errorRate',
+      'iris/latency',
+      'quiet/errorRate',
+    ]);
+    expect(await alerts.list('iris', 'open')).toEqual([
+      expect.objectContaining({ rule: 'drift' }),
+      expect.objectContaining({ rule: 'errorRate', detail: 'Threshold Crossed: 12.5 >= 5' }),
+    ]);
+    // The alarm notified the topic itself; only drift goes through the publisher.
+    expect(published.map((a) => a.rule)).toEqual(['drift']);
+    // No rule left that reads usage (no-traffic is off): the usage table is not read.
+    expect(usageReads).toEqual([]);
+
+    broken = true;
+    expect(await evaluateAllAlerts(deps)).toEqual({ models: 2, opened: 0, resolved: 0 });
+    expect(failed).toEqual(['(alarms)']);
+    expect((await alerts.list('iris', 'open')).map((a) => a.rule)).toEqual(['drift', 'errorRate']);
   });
 });
