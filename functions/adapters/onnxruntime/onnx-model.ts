@@ -48,7 +48,8 @@ export interface OnnxModelOptions {
 }
 
 const MAX_REASON_LENGTH = 400;
-const DEFAULT_BATCH_ROWS_FROM = 256;
+/** Rows from which a request runs on the threaded session, unless `batchRowsFrom` says otherwise. */
+export const DEFAULT_BATCH_ROWS_FROM = 256;
 /** onnxruntime's refusal of an opset beyond the ones it knows. */
 const UNRELEASED_OPSET = /Opset (\d+) is under development/;
 

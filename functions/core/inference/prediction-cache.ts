@@ -12,8 +12,13 @@
  * - A TTL from the owner's settings: an entry older than `ttlSeconds` is a miss.
  * - The same answer as without the cache: a row's prediction is what the model gave that row in an
  *   earlier batch, which assumes the model answers each row on its own (every tabular model the
- *   platform trains does; a graph that mixes rows of a batch must not turn the cache on). A request
- *   the model refuses is run again whole, uncached, so that the refusal names the same row.
+ *   platform trains does; a graph that mixes rows of a batch must not turn the cache on). To the
+ *   last bit: onnxruntime computes a batch of one row on other kernels than a batch of several (the
+ *   iris model's probabilities differ in the last float32 digit), so answers from single-row
+ *   requests and from multi-row ones are kept apart, and a multi-row request whose only new row
+ *   would run alone runs it twice, as a batch of two. Requests from `largeBatchRows` rows on (those
+ *   OnnxModel runs on its threaded session) go to the model whole, uncached. A request the model
+ *   refuses is run again whole, uncached, so that the refusal names the same row.
  */
 import { hash } from 'node:crypto';
 import type { ClassLabel } from './onnx-graph.ts';
@@ -115,9 +120,20 @@ function estimateBytes(value: unknown): number {
   return 8;
 }
 
+/** The answer to the first row of a batch. */
+function firstRowOf(answer: PredictionResult): PredictionResult {
+  return {
+    predictions: answer.predictions.length === 2 ? answer.predictions.slice(0, 1) : answer.predictions,
+    ...(answer.probabilities === undefined ? {} : { probabilities: answer.probabilities.slice(0, 1) }),
+    ...(answer.classLabels === undefined ? {} : { classLabels: answer.classLabels }),
+  };
+}
+
 export interface PredictionCacheOptions {
   /** Upper bound on every version's entries together in this container. */
   readonly maxBytes: number;
+  /** Requests of this many rows and more are not cached (default: none is that large). */
+  readonly largeBatchRows?: number;
   readonly now?: () => number;
 }
 
@@ -128,6 +144,7 @@ export interface PredictionCacheOptions {
  */
 export class PredictionCache {
   readonly maxBytes: number;
+  readonly #largeBatchRows: number;
   readonly #now: () => number;
   /** Insertion order is recency order: the first version is the least recently used. */
   readonly #versions = new Map<string, VersionEntries>();
@@ -136,6 +153,7 @@ export class PredictionCache {
   constructor(options: PredictionCacheOptions) {
     if (!(options.maxBytes > 0)) throw new RangeError('maxBytes must be a positive number.');
     this.maxBytes = options.maxBytes;
+    this.#largeBatchRows = options.largeBatchRows ?? Number.POSITIVE_INFINITY;
     this.#now = options.now ?? Date.now;
   }
 
@@ -163,11 +181,14 @@ export class PredictionCache {
       return { result: await run(instances as unknown[]), hits: 0, misses: 0 };
     }
     const rows = instances as unknown[];
+    if (rows.length >= this.#largeBatchRows) return { result: await run(rows), hits: 0, misses: rows.length };
+    // Single-row answers apart from multi-row ones (see above).
+    const single = rows.length === 1;
     const keys: string[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i += 1) {
       const key = rowKey(rows[i]);
       if (key === undefined) return { result: await run(rows), hits: 0, misses: rows.length };
-      keys[i] = key;
+      keys[i] = single ? `1${key}` : `n${key}`;
     }
 
     const now = this.#now();
@@ -193,9 +214,12 @@ export class PredictionCache {
     if (missing.size > 0) {
       const whole = missing.size === rows.length;
       const batch = whole ? rows : [...missing.values()].map((i) => rows[i]);
+      // One new row of a multi-row request runs as a batch of two, on the kernels of its request.
+      const padded = !single && batch.length === 1;
       let answer: PredictionResult;
       try {
-        answer = await run(batch);
+        answer = await run(padded ? [batch[0], batch[0]] : batch);
+        if (padded) answer = firstRowOf(answer);
       } catch (error) {
         // Refused as the whole request would be, naming the same row.
         if (whole) throw error;

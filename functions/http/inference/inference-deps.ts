@@ -6,12 +6,17 @@ import { config } from '#config';
 import { PredictionCache } from '#core/inference/prediction-cache.ts';
 import { cachedServingRegistry } from '../../adapters/cached-registry.ts';
 import { modelRepository, versionRepository } from '../../adapters/dependencies.ts';
-import { modelRunner } from '../../adapters/inference-dependencies.ts';
+import { batchThreads, modelRunner } from '../../adapters/inference-dependencies.ts';
+import { DEFAULT_BATCH_ROWS_FROM } from '../../adapters/onnxruntime/onnx-model.ts';
 
 export const predictDeps = {
   ...cachedServingRegistry(modelRepository, versionRepository, { ttlMs: config().limits.servingCacheTtlMs }),
   runner: modelRunner,
-  predictionCache: new PredictionCache({ maxBytes: config().limits.predictionCacheBytes }),
+  predictionCache: new PredictionCache({
+    maxBytes: config().limits.predictionCacheBytes,
+    // Batches on the threaded session are not cached: they may sum a row's parts in another order.
+    ...(batchThreads > 1 ? { largeBatchRows: DEFAULT_BATCH_ROWS_FROM } : {}),
+  }),
 };
 
 /** The sticky routing key of a split alias: the body's `routingKey`, else the `x-routing-key` header. */

@@ -50,10 +50,14 @@ describe('PredictionCache.predict', () => {
     const first = await cache.predict('iris@1#a', settings, [[1], [-2]], model.run);
     const second = await cache.predict('iris@1#a', settings, [[-2], [3], [1], [3]], model.run);
 
-    // Assess: the second request ran [3] once; every answer equals the model's own on the full request
+    // Assess: the second request ran its one new row once, as a batch of two (never alone);
+    // every answer equals the model's own on the full request
     expect(first).toMatchObject({ hits: 0, misses: 2 });
     expect(second).toMatchObject({ hits: 2, misses: 2 });
-    expect(model.ran).toStrictEqual([[[1], [-2]], [[3]]]);
+    expect(model.ran).toStrictEqual([
+      [[1], [-2]],
+      [[3], [3]],
+    ]);
     expect(second.result).toStrictEqual(await classifier().run([[-2], [3], [1], [3]]));
   });
 
