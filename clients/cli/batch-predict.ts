@@ -19,19 +19,19 @@ import { rowsFormatOf } from './rows-file.ts';
 export interface BatchPredictOptions {
   readonly model: string;
   readonly file: string;
-  readonly rows: number;
+  /** When the file was read to count them; undefined for a file sent unread. */
+  readonly rows?: number;
   readonly out: string | undefined;
   readonly version?: number;
   readonly alias?: string;
   readonly json: boolean;
 }
 
-function outputFormatOf(out: string | undefined, rows: number): BatchFileFormat {
+function outputFormatOf(out: string | undefined, rows: number | undefined): BatchFileFormat {
   if (out === undefined) {
-    throw new CliError(
-      `${rows} rows are more than one request takes, so they go to a batch prediction job: give --out FILE (.csv or .jsonl).`,
-      EXIT.usage,
-    );
+    const what =
+      rows === undefined ? 'This file goes' : `${rows} rows are more than one request takes, so they go`;
+    throw new CliError(`${what} to a batch prediction job: give --out FILE (.csv or .jsonl).`, EXIT.usage);
   }
   if (/\.csv$/i.test(out)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(out)) return 'jsonl';
@@ -47,7 +47,8 @@ export async function predictFileInBatch(
   const out = options.out as string;
   const sizeBytes = (await stat(options.file)).size;
   if (!options.json) {
-    io.stderr.write(`${options.rows} rows: sending ${options.file} to a batch prediction job.\n`);
+    const what = options.rows === undefined ? formatBytes(sizeBytes) : `${options.rows} rows`;
+    io.stderr.write(`${what}: sending ${options.file} to a batch prediction job.\n`);
   }
   const upload = progressBar(io, { total: sizeBytes, unit: 'bytes', quiet: options.json });
   let started: Awaited<ReturnType<typeof startBatchPredictionFromFile>>;

@@ -174,6 +174,16 @@ describe('mlp against the local platform', () => {
     // Act
     const noOut = await mlp(['predict', 'iris-cli', '--file', big]);
     const run = await mlp(['predict', 'iris-cli', '--file', big, '--out', out]);
+    const forcedOut = join(scratch, 'forced.jsonl');
+    const forced = await mlp([
+      'predict',
+      'iris-cli',
+      '--file',
+      join(scratch, 'rows.csv'),
+      '--batch',
+      '--out',
+      forcedOut,
+    ]);
 
     // Assess
     expect(noOut.code).toBe(2);
@@ -196,6 +206,14 @@ describe('mlp against the local platform', () => {
     expect(header).toContain('model_version');
     expect(lines[1]?.split(',')[0]).toBe('setosa');
     expect(lines[2]?.split(',')[0]).toBe('virginica');
+    // --batch: sent unread (its size, not its rows, in the message), JSON Lines out by --out's extension.
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/^\d+ B: sending .*rows\.csv to a batch prediction job\./m);
+    const forcedLines = (await readFile(forcedOut, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(forcedLines.map((line) => line.prediction)).toEqual(['setosa', 'virginica']);
   });
 
   it('predicts from --json and prints JSON for scripts', async () => {
