@@ -78,7 +78,7 @@ export const VARIANT_LABELS: Readonly<Record<string, string>> = {
   handlerReplay: 'predict handler, DynamoDB answers replayed (no socket)',
   handlerEmulator: 'predict handler, DynamoDB emulator (as `npm start`)',
   handlerCached: 'predict handler, prediction cache on, every row a hit',
-  authorizer: 'authorizer (JWT verify; runs before the handler per API call)',
+  authorizer: 'authorizer (token verification, cached per container, + revocation check; before the handler)',
 };
 
 const us = (value: number | undefined) => formatNumber(value ?? Number.NaN, 1);
