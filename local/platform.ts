@@ -175,19 +175,24 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     let apiUrl = '';
     const webConsole = consoleSite({
       distDir: options.consoleDistDir ?? join(repositoryRoot, 'console', 'dist'),
-      settings: () => ({
-        config: {
-          apiUrl,
-          identity: {
-            // GET /v1/auth/config: the identity provider's endpoints and the console's client id.
-            discoveryUrl: `${apiUrl}/v1/auth/config`,
-            redirectUri: `${apiUrl}${CONSOLE_PREFIX}/callback`,
-            logoutRedirectUri: `${apiUrl}${CONSOLE_PREFIX}/`,
+      settings: (host) => {
+        // The console's client accepts 127.0.0.1 and localhost on the API's port: a console opened
+        // at either calls the API and comes back from sign-in on the origin it was opened at.
+        const origin = host === `localhost:${new URL(apiUrl).port}` ? `http://${host}` : apiUrl;
+        return {
+          config: {
+            apiUrl: origin,
+            identity: {
+              // GET /v1/auth/config: the identity provider's endpoints and the console's client id.
+              discoveryUrl: `${origin}/v1/auth/config`,
+              redirectUri: `${origin}${CONSOLE_PREFIX}/callback`,
+              logoutRedirectUri: `${origin}${CONSOLE_PREFIX}/`,
+            },
           },
-        },
-        // The token endpoint is the identity provider's, on its own port.
-        connectSources: [identity.url],
-      }),
+          // The token endpoint is the identity provider's, on its own port.
+          connectSources: [identity.url],
+        };
+      },
     });
     const gateway = await LocalApiGateway.start({
       routes: routeList,

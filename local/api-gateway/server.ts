@@ -38,7 +38,8 @@ export interface CorsOptions {
 export interface LocalSite {
   /** `/console`: the prefix itself and every path below it. */
   readonly prefix: string;
-  handle(method: string, pathname: string): Promise<GatewayResponse>;
+  /** `host`: the request's Host header, so a site may answer for the name it was reached by. */
+  handle(method: string, pathname: string, host?: string): Promise<GatewayResponse>;
 }
 
 export interface LocalGatewayOptions {
@@ -184,7 +185,13 @@ async function handle(
   const site = options.sites?.find(
     ({ prefix }) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`),
   );
-  if (site !== undefined) return site.handle(method, url.pathname);
+  if (site !== undefined) {
+    return site.handle(
+      method,
+      url.pathname,
+      typeof req.headers.host === 'string' ? req.headers.host : undefined,
+    );
+  }
 
   const match = matchRoute(compiled, method, url.pathname);
   if (match.kind === 'none') return withHeaders(gatewayError(404, 'Not Found'), cors);

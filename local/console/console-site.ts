@@ -28,10 +28,14 @@ export interface ConsoleSiteOptions {
   /** The build's output (`npm run console:build` writes console/dist). */
   readonly distDir: string;
   /**
-   * Called per request (the platform's URLs are known only once it listens): the config file, and
-   * the origins the app may call besides its own (the identity provider's token endpoint).
+   * Called per request (the platform's URLs are known only once it listens) with the Host the
+   * console was reached by: the config file, and the origins the app may call besides its own
+   * (the identity provider's token endpoint).
    */
-  readonly settings: () => { readonly config: ConsoleConfigFile; readonly connectSources: readonly string[] };
+  readonly settings: (host: string | undefined) => {
+    readonly config: ConsoleConfigFile;
+    readonly connectSources: readonly string[];
+  };
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -87,8 +91,8 @@ export function consoleSite(options: ConsoleSiteOptions): LocalSite {
 
   return {
     prefix: CONSOLE_PREFIX,
-    async handle(method, pathname) {
-      const { config, connectSources } = options.settings();
+    async handle(method, pathname, host) {
+      const { config, connectSources } = options.settings(host);
       const security = securityHeaders([config.apiUrl, ...connectSources]);
       if (method !== 'GET' && method !== 'HEAD') {
         return response(

@@ -93,4 +93,20 @@ describe.runIf(run)('console sign-in', () => {
     await s.screenshot(page, 'sign-in-refused');
     await page.close();
   });
+
+  it('signs in on the origin it was opened at: localhost as well as 127.0.0.1', async () => {
+    const port = new URL(s.t.platform.apiUrl).port;
+    const consoleAtLocalhost = `http://localhost:${port}/console/`;
+    const page = await s.newPage();
+    await page.goto(`${consoleAtLocalhost}api-keys`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill('bob');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${consoleAtLocalhost}api-keys`);
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    expect(await page.locator('header .user').textContent()).toContain('bob');
+    const config = await (await fetch(`${consoleAtLocalhost}config.json`)).json();
+    expect(config.apiUrl).toBe(`http://localhost:${port}`);
+    await page.close();
+  });
 });
