@@ -4,6 +4,7 @@
  * comment that lands in the audit trail, then split an alias between two versions and see the
  * weights drawn.
  */
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -45,6 +46,16 @@ describe.runIf(run)('console: models', () => {
       'Lineage: dataset none (uploaded) → training job none (uploaded) → version iris-console v1',
     );
     await s.screenshot(page, 'models-version');
+
+    // Download: a short-lived URL to the stored ONNX file, whose bytes hash to the version's SHA-256.
+    await page.getByRole('button', { name: 'Download…' }).click();
+    const download = page.getByRole('link', { name: /Download the ONNX file/ });
+    const url = (await download.getAttribute('href')) ?? '';
+    const stored = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const registered = await s.t.call('GET', '/v1/models/iris-console/versions/1', {
+      token: await s.t.token('alice'),
+    });
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(registered.json.sha256);
 
     await page.getByRole('link', { name: 'Predict' }).click();
     await page.waitForURL(/\/predict$/);
