@@ -19,7 +19,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => s?.close());
 
-describe.runIf(run)('console: API keys', () => {
+describe.runIf(run)('console: API keys', { timeout: 90_000 }, () => {
   it('creates a key whose secret is shown once and works, then revokes it', async () => {
     const page = await s.newPage();
     await openSignedIn(s, page, 'alice', 'api-keys');

@@ -33,7 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => s?.close());
 
-describe.runIf(run)('console: datasets', () => {
+describe.runIf(run)('console: datasets', { timeout: 90_000 }, () => {
   it('lists the dataset and its versions', async () => {
     const page = await s.newPage();
     await openSignedIn(s, page, 'alice', 'datasets');

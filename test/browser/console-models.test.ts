@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => s?.close());
 
-describe.runIf(run)('console: models', () => {
+describe.runIf(run)('console: models', { timeout: 90_000 }, () => {
   it('uploads a model as a new model, shows its signature, and predicts from the form', async () => {
     const page = await s.newPage();
     await openSignedIn(s, page, 'alice', 'upload');

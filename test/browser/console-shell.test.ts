@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => s?.close());
 
-describe.runIf(run)('console shell', () => {
+describe.runIf(run)('console shell', { timeout: 90_000 }, () => {
   it('loads only its own files, under a CSP with no inline script, and starts signed out', async () => {
     const page = await s.newPage();
     const requested: string[] = [];

@@ -23,7 +23,7 @@ afterAll(async () => s?.close());
 const storedTokens = (page: import('playwright-core').Page) =>
   page.evaluate(() => JSON.parse(sessionStorage.getItem('mlp.console.tokens') ?? 'null'));
 
-describe.runIf(run)('console sign-in', () => {
+describe.runIf(run)('console sign-in', { timeout: 90_000 }, () => {
   it('signs in with authorization code + PKCE, refreshes before expiry, and signs out', async () => {
     const page = await s.newPage();
     const tokenRequests: string[] = [];
