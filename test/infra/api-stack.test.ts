@@ -806,3 +806,82 @@ describe('PlatformObservability', () => {
     expect(alarm?.Properties).toMatchObject({ Namespace: 'MlPlatform', Statistic: 'Sum', Threshold: 10 });
   });
 });
+
+describe('ApiStack console', () => {
+  /** The nested stack resource in the API stack, and the value each of its parameters is given. */
+  function nested() {
+    const resource = template.toJSON().Resources[
+      stackLogicalId(platform.api.console.nestedStackResource as CfnElement)
+    ] as { Type: string; Properties: { Parameters: Record<string, unknown> } };
+    return { resource, parameters: resource.Properties.Parameters };
+  }
+  const stackLogicalId = (element: CfnElement) => Stack.of(element).getLogicalId(element);
+  const consoleTemplate = () => Template.fromStack(platform.api.console);
+  /** The parent's value of the nested stack parameter a nested template value refers to. */
+  const parentValueOf = (value: { Ref: string }) => nested().parameters[value.Ref];
+
+  it('nests the console in one resource of the API stack, its /v1/* origin the platform HTTP API', () => {
+    // Act
+    const { resource } = nested();
+    const distribution = Object.values(consoleTemplate().findResources('AWS::CloudFront::Distribution'))[0];
+    const config = distribution?.Properties.DistributionConfig;
+    const v1 = config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/v1/*');
+    const origin = config.Origins.find((o: { Id: string }) => o.Id === v1.TargetOriginId);
+    const endpoint = origin.DomainName['Fn::Select'][1]['Fn::Split'][1];
+
+    // Assess
+    expect(resource.Type).toBe('AWS::CloudFormation::Stack');
+    expect(template.findResources('AWS::CloudFormation::Stack')).toEqual({
+      [stackLogicalId(platform.api.console.nestedStackResource as CfnElement)]: expect.anything(),
+    });
+    expect(parentValueOf(endpoint)).toEqual({
+      'Fn::GetAtt': [logicalId(platform.api.api.httpApi), 'ApiEndpoint'],
+    });
+  });
+
+  it("creates the console's app client in the platform's user pool, and the authorizer accepts its tokens", () => {
+    // Prepare
+    const client = Object.values(consoleTemplate().findResources('AWS::Cognito::UserPoolClient'))[0];
+    const clientOutput = {
+      'Fn::GetAtt': [
+        stackLogicalId(platform.api.console.nestedStackResource as CfnElement),
+        expect.stringMatching(/^Outputs\..*ConsoleClient.*Ref$/),
+      ],
+    };
+
+    // Act
+    const authorizer = template.toJSON().Resources[logicalId(platform.api.api.authorizerFunction)];
+    const accepted = authorizer.Properties.Environment.Variables.USER_POOL_CLIENT_IDS['Fn::Join'];
+
+    // Assess
+    // The user pool's id is imported from the stateful stack's export, in the nested template itself.
+    expect(JSON.stringify(client?.Properties.UserPoolId)).toContain(
+      `ExportsOutputRef${logicalId(platform.stateful.auth.userPool)}`,
+    );
+    expect(accepted[0]).toBe(',');
+    expect(accepted[1]).toContainEqual(clientOutput);
+    expect(accepted[1]).toHaveLength(platform.stateful.auth.apiClients.length);
+    for (const fn of platform.api.api.functions) {
+      expect(
+        template.toJSON().Resources[logicalId(fn)].Properties.Environment.Variables.CONSOLE_CLIENT_ID,
+      ).toEqual(clientOutput);
+    }
+  });
+
+  it("names the console's URL in an output", () => {
+    // Act
+    const output = template.toJSON().Outputs.ConsoleUrl;
+
+    // Assess
+    expect(output.Value['Fn::Join'][1]).toEqual([
+      'https://',
+      {
+        'Fn::GetAtt': [
+          stackLogicalId(platform.api.console.nestedStackResource as CfnElement),
+          expect.stringMatching(/^Outputs\..*Distribution.*DomainName$/),
+        ],
+      },
+      '/console/',
+    ]);
+  });
+});

@@ -120,7 +120,13 @@ describe('batch predictions workflow in CDK', () => {
 
   it('keeps every stack under CloudFormation’s 500 resources', () => {
     // Act
-    const counts = [platform.stateful, platform.api, platform.workflows, platform.observability].map(
+    const counts = [
+      platform.stateful,
+      platform.api,
+      platform.api.console,
+      platform.workflows,
+      platform.observability,
+    ].map(
       (stack) => [stack.stackName, Object.keys(Template.fromStack(stack).toJSON().Resources).length] as const,
     );
 
