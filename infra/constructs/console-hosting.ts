@@ -92,7 +92,7 @@ const spaRoutingCode = `function handler(event) {
 /** The build's content-hashed files (console/build.ts names them by hash), relative to its root. */
 const HASHED_ASSETS = 'assets/';
 
-/** Cognito's user pool endpoint in the pool's region: the origin of its issuer URL. */
+/** Cognito's user pool endpoint in the pool's region: the origin of its issuer URL (and discovery). */
 function cognitoOrigin(userPool: IUserPool): string {
   const stack = Stack.of(userPool);
   return `https://cognito-idp.${stack.region}.${stack.urlSuffix}`;
@@ -167,15 +167,13 @@ export class ConsoleHosting extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // The issuer serves the discovery document and the keys; the sign-in domain the token endpoint.
     const issuer = `${cognitoOrigin(props.userPool)}/${props.userPool.userPoolId}`;
     this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'ML platform console: CSP, HSTS, no framing, no sniffing, no referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: consoleContentSecurityPolicy({
-            connectOrigins: [cognitoOrigin(props.userPool), props.signInBaseUrl],
-          }),
+          // The API is this origin's /v1/*; the sign-in domain answers the token and revoke calls.
+          contentSecurityPolicy: consoleContentSecurityPolicy({ connectOrigins: [props.signInBaseUrl] }),
           override: true,
         },
         strictTransportSecurity: {
@@ -276,17 +274,20 @@ export class ConsoleHosting extends Construct {
       'ALLOW_REFRESH_TOKEN_AUTH',
     ];
 
-    // The shape console/src/config.ts reads; the same file the local platform serves.
+    // The shape console/src/config.ts reads. With the endpoints and the client named here, the
+    // console reads no discovery document: it talks to this origin and the sign-in domain only.
     this.config = {
       apiUrl: this.url,
       identity: {
         discoveryUrl: `${issuer}/.well-known/openid-configuration`,
         clientId: this.userPoolClient.userPoolClientId,
+        authorizationEndpoint: `${props.signInBaseUrl}/oauth2/authorize`,
+        tokenEndpoint: `${props.signInBaseUrl}/oauth2/token`,
+        // Cognito's discovery document names no end_session_endpoint.
+        logoutEndpoint: `${props.signInBaseUrl}/logout`,
         scopes: ['openid', 'email', 'profile'],
         redirectUri: `${this.url}${CONSOLE_CALLBACK_PATH}`,
-        signOutRedirectUri: `${this.url}${CONSOLE_BASE_PATH}`,
-        // Cognito's discovery document names no end_session_endpoint.
-        logoutUrl: `${props.signInBaseUrl}/logout`,
+        logoutRedirectUri: `${this.url}${CONSOLE_BASE_PATH}`,
       },
     };
 

@@ -296,11 +296,7 @@ describe('ConsoleHosting security headers', () => {
       'style-src': ["'self'"],
       'img-src': ["'self'", 'data:'],
       'font-src': ["'self'"],
-      'connect-src': [
-        "'self'",
-        'https://cognito-idp.<{Ref:AWS::Region}>.<{Ref:AWS::URLSuffix}>',
-        `https://<{Ref:${ids.domain}}>.auth.<{Ref:AWS::Region}>.amazoncognito.com`,
-      ],
+      'connect-src': ["'self'", `https://<{Ref:${ids.domain}}>.auth.<{Ref:AWS::Region}>.amazoncognito.com`],
       'manifest-src': ["'self'"],
       'base-uri': ["'none'"],
       'form-action': ["'none'"],
@@ -440,7 +436,7 @@ describe('ConsoleHosting deployment', () => {
     expect(pages?.DependsOn).toContain(assetsId);
   });
 
-  it('writes a config.json naming the API (same origin), the issuer, its discovery document and the console client', () => {
+  it('writes a config.json naming the API (same origin), the console client and the sign-in endpoints, so no discovery is read', () => {
     // Act
     const config = stack.resolve(hosting.config);
 
@@ -457,10 +453,16 @@ describe('ConsoleHosting deployment', () => {
     expect(config.identity.clientId).toEqual({ Ref: ids.client });
     expect(config.identity.scopes).toEqual(['openid', 'email', 'profile']);
     expect(config.identity.redirectUri).toEqual(distributionUrl('/console/callback'));
-    expect(config.identity.signOutRedirectUri).toEqual(distributionUrl('/console/'));
-    const logout = JSON.stringify(config.identity.logoutUrl);
-    expect(logout).toContain(`{"Ref":"${ids.domain}"}`);
-    expect(logout).toMatch(/\/logout"\]\]\}$/);
+    expect(config.identity.logoutRedirectUri).toEqual(distributionUrl('/console/'));
+    const domain = `https://<${ids.domain}>.auth.<AWS::Region>.amazoncognito.com`;
+    /** A joined string with references written `<logical id>`. */
+    const flat = (value: { 'Fn::Join': [string, unknown[]] }) =>
+      value['Fn::Join'][1]
+        .map((part) => (typeof part === 'string' ? part : `<${(part as { Ref: string }).Ref}>`))
+        .join('');
+    expect(flat(config.identity.authorizationEndpoint)).toBe(`${domain}/oauth2/authorize`);
+    expect(flat(config.identity.tokenEndpoint)).toBe(`${domain}/oauth2/token`);
+    expect(flat(config.identity.logoutEndpoint)).toBe(`${domain}/logout`);
   });
 
   it('runs with a role of its own: read the assets, write console/ of the site bucket, invalidate this distribution, log', () => {
