@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildConsole } from '../../console/build.ts';
-import { repositoryRoot } from '../../local/platform.ts';
+import { type LocalPlatformOptions, repositoryRoot } from '../../local/platform.ts';
 import { startTestPlatform, type TestPlatform } from './local-platform.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,11 +57,16 @@ export interface ConsoleSession {
   close(): Promise<void>;
 }
 
-/** Builds the console into a temporary folder, starts a platform serving it and a browser. */
-export async function startConsoleSession(): Promise<ConsoleSession> {
+/**
+ * Builds the console into a temporary folder, starts a platform serving it (with `options`, e.g. a
+ * short usage flush interval) and a browser.
+ */
+export async function startConsoleSession(
+  options: Partial<LocalPlatformOptions> = {},
+): Promise<ConsoleSession> {
   const work = await mkdtemp(join(tmpdir(), 'mlp-console-'));
   const { outdir } = await buildConsole({ outdir: join(work, 'dist') });
-  const t = await startTestPlatform({ consoleDistDir: outdir });
+  const t = await startTestPlatform({ ...options, consoleDistDir: outdir });
   const context = await chromium.launchPersistentContext(join(work, 'profile'), {
     executablePath: CHROMIUM_PATH,
     headless: true,

@@ -52,7 +52,27 @@ export const pages: readonly PageDefinition[] = [
     title: 'Dataset version',
     load: () => import('./dataset-version.tsx'),
   },
-  // Training jobs and monitoring: between 30 and 80.
+  {
+    path: 'training-jobs',
+    title: 'Training jobs',
+    nav: { label: 'Training', order: 40 },
+    load: () => import('./training-jobs.tsx'),
+  },
+  // Before training-jobs/:jobId, which would take "new" for a job id.
+  { path: 'training-jobs/new', title: 'Start a training job', load: () => import('./training-job-new.tsx') },
+  { path: 'training-jobs/:jobId', title: 'Training job', load: () => import('./training-job.tsx') },
+  {
+    path: 'models/:name/metrics',
+    title: 'Metrics across versions',
+    load: () => import('./model-metrics.tsx'),
+  },
+  {
+    path: 'monitoring',
+    title: 'Monitoring',
+    nav: { label: 'Monitoring', order: 50 },
+    load: () => import('./monitoring.tsx'),
+  },
+  { path: 'monitoring/:name', title: 'Model monitoring', load: () => import('./model-monitoring.tsx') },
   {
     path: 'api-keys',
     title: 'API keys',
