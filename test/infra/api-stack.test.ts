@@ -617,7 +617,8 @@ describe('PlatformApi CORS', () => {
         ExposeHeaders: ['x-request-id', 'retry-after'],
       },
     });
-  });
+    // It synthesizes a second app: as slow as the file's beforeAll on a busy machine.
+  }, 120_000);
 });
 
 describe('PlatformObservability', () => {

@@ -50,6 +50,12 @@ export default function ModelPage({ params }: PageProps) {
       <p>
         <Link to={pathTo('models/:name/upload', { name })} class="button">
           Upload a version
+        </Link>{' '}
+        <Link to={pathTo('models/:name/metrics', { name })} class="button secondary">
+          Metrics across versions
+        </Link>{' '}
+        <Link to={pathTo('monitoring/:name', { name })} class="button secondary">
+          Monitoring
         </Link>
       </p>
       <ResourceView resource={versions} label="versions">
