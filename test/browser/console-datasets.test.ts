@@ -58,7 +58,7 @@ describe.runIf(run)('console: datasets', { timeout: 90_000 }, () => {
     for (const column of profile.columns.filter((c: any) => c.histogram)) {
       const card = page.locator(`article[data-column="${column.name}"]`);
       const rects = card.locator('svg g[aria-label="rect"] rect');
-      expect(await rects.count()).toBe(column.histogram.bins.length);
+      await expect.poll(() => rects.count(), { timeout: 30_000 }).toBe(column.histogram.bins.length);
       // Bar heights follow the counts: the tallest bar is the fullest bin.
       const heights = await rects.evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('height'))));
       const counts: number[] = column.histogram.bins.map((b: any) => b.count);
@@ -68,7 +68,9 @@ describe.runIf(run)('console: datasets', { timeout: 90_000 }, () => {
     expect(profile.columns.filter((c: any) => c.histogram)).toHaveLength(4);
 
     const species = page.locator('article[data-column="target"]');
-    expect(await species.locator('svg g[aria-label="bar"] rect').count()).toBe(3);
+    await expect
+      .poll(() => species.locator('svg g[aria-label="bar"] rect').count(), { timeout: 30_000 })
+      .toBe(3);
     expect(await species.locator('svg').getAttribute('aria-label')).toMatch(/setosa 50/);
     await s.screenshot(page, 'datasets-profile');
     await page.setViewportSize(PHONE);

@@ -69,7 +69,8 @@ describe.runIf(run)('console: models', { timeout: 90_000 }, () => {
     expect(await page.getByTestId('prediction').textContent()).toBe(String(iris.expected.predict[0]));
     // One bar per class, drawn by Plot in the SVG.
     const bars = page.locator('figure.chart svg g[aria-label="bar"] rect');
-    expect(await bars.count()).toBe(3);
+    // The chart is drawn once Plot's chunk has loaded, after the answer is shown.
+    await expect.poll(() => bars.count(), { timeout: 30_000 }).toBe(3);
     await s.screenshot(page, 'models-predict');
     expect(scriptOrPolicyProblems(s)).toEqual([]);
     await page.close();
